@@ -1,0 +1,79 @@
+"""Reads of the area tree and the places in it. All take a Scope."""
+from django.db.models import Count, QuerySet
+
+from wangge.accounts.scope import Scope
+
+from .models import Area, Building, Estate, Household
+
+
+def areas_for(scope: Scope, *, parent: str = "", level: str = "", q: str = "") -> QuerySet[Area]:
+    areas = scope.filter(Area)
+    if parent:
+        areas = areas.filter(parent__code=parent)
+    if level:
+        areas = areas.filter(level=level)
+    if q:
+        areas = areas.filter(name__contains=q.strip())
+    return areas
+
+
+def root_areas(scope: Scope) -> QuerySet[Area]:
+    """The top of what a user sees: the areas of their posts."""
+    return scope.filter(Area).filter(code__in=scope.codes)
+
+
+def ancestors(area: Area) -> list[Area]:
+    """From the city down to the area's parent, for breadcrumbs (names only leak upward)."""
+    codes = []
+    code = area.code
+    while len(code) > 6:
+        code = code[:-3]
+        codes.append(code)
+    return list(Area.objects.filter(code__in=codes).order_by("code"))
+
+
+def children_with_counts(scope: Scope, area: Area) -> QuerySet[Area]:
+    return scope.filter(Area).filter(parent=area)
+
+
+def buildings_for(scope: Scope, *, area: str = "", estate: int | None = None) -> QuerySet[Building]:
+    buildings = scope.filter(Building).select_related("estate", "grid")
+    if area:
+        buildings = buildings.filter(area_code__startswith=area)
+    if estate:
+        buildings = buildings.filter(estate_id=estate)
+    return buildings
+
+
+def estates_for(scope: Scope, *, area: str = "") -> QuerySet[Estate]:
+    estates = scope.filter(Estate)
+    if area:
+        estates = estates.filter(area_code__startswith=area)
+    return estates
+
+
+def households_for(scope: Scope, *, area: str = "", building: int | None = None, q: str = "") -> QuerySet[Household]:
+    households = scope.filter(Household).select_related("building", "building__estate")
+    if area:
+        households = households.filter(area_code__startswith=area)
+    if building:
+        households = households.filter(building_id=building)
+    if q:
+        households = households.filter(address__contains=q.strip())
+    return households
+
+
+def place_counts(scope: Scope, code: str) -> dict[str, int]:
+    """Estates, buildings, households and residents under an area, in scope."""
+    from wangge.people.selectors import residents_for
+
+    return {
+        "estates": estates_for(scope, area=code).count(),
+        "buildings": buildings_for(scope, area=code).count(),
+        "households": households_for(scope, area=code).count(),
+        "residents": residents_for(scope).filter(area_code__startswith=code).count(),
+    }
+
+
+def grid_buildings(scope: Scope, grid: Area) -> QuerySet[Building]:
+    return buildings_for(scope, area=grid.code).annotate(household_count=Count("households"))

@@ -1,0 +1,81 @@
+"""Reads of residents that pages, the API and exports share. All take a Scope."""
+import datetime
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from wangge.accounts.scope import Scope
+
+from .models import Resident, SensitiveAccess, Tag
+
+_LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
+_LATIN_RE = re.compile(r"^[A-Za-z]+$")
+
+
+def all_tags() -> list[Tag]:
+    return list(Tag.objects.all())
+
+
+def residents_for(scope: Scope) -> QuerySet[Resident]:
+    return scope.filter(Resident).select_related("household").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("sort_order"))
+    )
+
+
+def search_residents(
+    scope: Scope, *, q: str = "", area: str = "", tag: str = "", today: datetime.date | None = None
+) -> QuerySet[Resident]:
+    """Residents in scope matching a free-text query, an area code prefix and a tag.
+
+    The query matches, by its shape: the last 4 characters of the ID number
+    (``1234``, ``123X``); pinyin initials or full pinyin (``lyr``, ``liuyirui``);
+    otherwise the name or the household address (``刘伊蕊``, ``老国税小区``).
+    """
+    residents = residents_for(scope)
+    q = q.strip()
+    if q:
+        residents = residents.filter(_text_query(q))
+    if area:
+        residents = residents.filter(area_code__startswith=area.strip())
+    if tag:
+        residents = with_tag(residents, tag, today=today)
+    return residents
+
+
+def _text_query(q: str) -> Q:
+    if _LAST4_RE.match(q):
+        return Q(id_last4=q.upper())
+    if _LATIN_RE.match(q):
+        key = q.lower()
+        return Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+    return Q(name__contains=q) | Q(household__address__contains=q)
+
+
+def with_tag(residents: QuerySet[Resident], code: str, today: datetime.date | None = None) -> QuerySet[Resident]:
+    """Filter by a tag; derived tags (高龄老人) are computed from the birth date."""
+    tag = Tag.objects.filter(code=code).first()
+    if tag is None:
+        return residents.none()
+    if tag.is_derived:
+        return residents.filter(birth_date__lte=tag.latest_birth_date(today or timezone.localdate()))
+    return residents.filter(tags=tag)
+
+
+def tags_of(resident: Resident, today: datetime.date | None = None) -> list[Tag]:
+    """A resident's tags: the stored ones plus the derived ones that apply today."""
+    today = today or timezone.localdate()
+    stored = list(resident.tags.all())
+    derived = [t for t in _derived_tags() if resident.birth_date <= t.latest_birth_date(today)]
+    return sorted(stored + derived, key=lambda t: (t.sort_order, t.code))
+
+
+def _derived_tags() -> list[Tag]:
+    return list(Tag.objects.filter(min_age__isnull=False))
+
+
+def access_log(scope: Scope) -> QuerySet[SensitiveAccess]:
+    """The log of openings of personal data; only a city administrator reads it."""
+    if not scope.is_city_admin:
+        return SensitiveAccess.objects.none()
+    return scope.filter(SensitiveAccess).select_related("user", "resident")

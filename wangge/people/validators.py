@@ -1,0 +1,70 @@
+"""Validation of resident identity data: 居民身份证号 (GB 11643) and phone numbers."""
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# GB 11643-1999: weights of the first 17 digits, and the check character for
+# each remainder mod 11.
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+# Mainland mobile numbers, and landlines with an area code (0434-6212345).
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    return _CHECK[total % 11]
+
+
+def normalize_id_number(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def validate_id_number(value: str) -> str:
+    """Return the normalised ID number, or raise ValidationError saying why not."""
+    value = normalize_id_number(value)
+    if not _ID_RE.match(value):
+        raise ValidationError(_("身份证号应为18位（前17位为数字，末位为数字或X）"), code="id_format")
+    try:
+        birth_date_from_id(value)
+    except ValueError:
+        raise ValidationError(_("身份证号中的出生日期无效"), code="id_birth_date")
+    expected = id_check_char(value[:17])
+    if value[17] != expected:
+        raise ValidationError(
+            _("身份证号校验位错误（GB 11643）：末位应为 %(expected)s") % {"expected": expected},
+            code="id_check_digit",
+        )
+    return value
+
+
+def birth_date_from_id(value: str) -> datetime.date:
+    return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def gender_from_id(value: str) -> str:
+    """'M' or 'F' from the 17th digit (odd for men)."""
+    return "M" if int(value[16]) % 2 else "F"
+
+
+def normalize_phone(value: str) -> str:
+    value = re.sub(r"[\s()（）]", "", value or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    return value
+
+
+def validate_phone(value: str) -> str:
+    """Return the normalised phone number, or raise ValidationError."""
+    value = normalize_phone(value)
+    if not (_MOBILE_RE.match(value) or _LANDLINE_RE.match(value)):
+        raise ValidationError(
+            _("电话号码格式不正确：应为11位手机号（1开头）或带区号的固定电话"), code="phone_format"
+        )
+    return value

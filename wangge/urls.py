@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from wangge.api import api
+from wangge.web.admin_site import admin_site
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("wangge.web.urls")),
+]
