@@ -6,6 +6,7 @@ the caller's scope answer 404 exactly like objects that do not exist.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
@@ -42,17 +43,17 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
+    return api.create_response(request, {"detail": str(exc) or _("未找到")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "无权操作"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("无权操作")}, status=403)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+    return api.create_response(request, {"detail": _("未登录或令牌无效")}, status=401)
 
 
 api.add_router("", accounts_router)

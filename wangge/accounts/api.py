@@ -1,6 +1,7 @@
 """API: tokens and the current user."""
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from . import services
@@ -51,8 +52,8 @@ def create_token(request, credentials: Credentials):
     raw = services.issue_token(request=request, username=credentials.username, password=credentials.password)
     if raw is None:
         if getattr(request, "axes_locked_out", False):
-            return 429, {"detail": "登录失败次数过多，请稍后再试"}
-        return 401, {"detail": "用户名或密码错误"}
+            return Status(429, {"detail": _("登录失败次数过多，请稍后再试")})
+        return Status(401, {"detail": _("用户名或密码错误")})
     return {"token": raw}
 
 

@@ -1,7 +1,7 @@
 """API: areas, estates, buildings and households, all scoped."""
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.scope import scope_of
@@ -58,7 +58,7 @@ def get_area(request, code: str):
 
 @router.post("/areas", response={201: AreaOut})
 def create_area(request, payload: AreaIn):
-    return 201, services.create_area(scope=scope_of(request), data=payload.dict())
+    return Status(201, services.create_area(scope=scope_of(request), data=payload.dict()))
 
 
 @router.patch("/areas/{code}", response=AreaOut)
@@ -129,7 +129,7 @@ def get_building(request, building_id: int):
 
 @router.post("/buildings", response={201: BuildingOut})
 def create_building(request, payload: BuildingIn):
-    return 201, services.create_building(scope=scope_of(request), data=payload.dict())
+    return Status(201, services.create_building(scope=scope_of(request), data=payload.dict()))
 
 
 @router.patch("/buildings/{building_id}", response=BuildingOut)
@@ -183,7 +183,7 @@ def get_household(request, household_id: int):
 
 @router.post("/households", response={201: HouseholdOut})
 def create_household(request, payload: HouseholdIn):
-    return 201, services.create_household(scope=scope_of(request), data=payload.dict())
+    return Status(201, services.create_household(scope=scope_of(request), data=payload.dict()))
 
 
 @router.patch("/households/{household_id}", response=HouseholdOut)

@@ -1,5 +1,5 @@
 """Reads of the area tree and the places in it. All take a Scope."""
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from wangge.accounts.scope import Scope
 
@@ -46,7 +46,11 @@ def buildings_for(scope: Scope, *, area: str = "", estate: int | None = None) ->
 
 
 def estates_for(scope: Scope, *, area: str = "") -> QuerySet[Estate]:
-    estates = scope.filter(Estate)
+    """Estates in scope, and those that hold a building in scope: an estate is
+    recorded at its community, but a grid worker works in its buildings."""
+    estates = Estate.objects.filter(
+        Q(pk__in=scope.filter(Estate).values("pk")) | Q(pk__in=scope.filter(Building).values("estate_id"))
+    )
     if area:
         estates = estates.filter(area_code__startswith=area)
     return estates

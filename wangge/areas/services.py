@@ -100,9 +100,11 @@ def create_building(*, scope: Scope, data: dict) -> Building:
     _check_point(data, errors)
     estate = None
     if data.get("estate"):
-        estate = scope.filter(Estate).filter(pk=data["estate"]).first()
-        if estate is None:
-            errors["estate"] = [_("小区不存在，或不在您的管辖范围内")]
+        # An estate belongs to a community, so a grid worker may place a building
+        # in an estate of the community that contains their grid, and only there.
+        estate = Estate.objects.filter(pk=data["estate"]).first()
+        if estate is None or not grid.code.startswith(estate.area_code):
+            errors["estate"] = [_("小区不存在，或不在该网格所属社区")]
     if errors:
         raise ValidationError(errors)
     if Building.objects.filter(grid=grid, estate=estate, name=data["name"]).exists():

@@ -1,7 +1,7 @@
 """API: residents (masked), the logged opening of full values, and the access log."""
 import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from wangge.accounts.scope import scope_of
@@ -138,7 +138,7 @@ def get_resident(request, resident_id: int):
 @router.post("/residents", response={201: ResidentOut})
 def create_resident(request, payload: ResidentIn):
     resident = services.create_resident(scope=scope_of(request), data=payload.dict())
-    return 201, ResidentOut.from_resident(resident)
+    return Status(201, ResidentOut.from_resident(resident))
 
 
 @router.patch("/residents/{resident_id}", response=ResidentOut)
