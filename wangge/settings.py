@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.areas",
     "wangge.people",
+    "wangge.demo",
     "wangge.web",
     "django.contrib.admin",
     "django.contrib.auth",
