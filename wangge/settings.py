@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    # Serves the API docs' Swagger UI from our own static files (CSP allows no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# A locked-out login gets a page saying why and for how long (the API keeps its JSON).
+AXES_LOCKOUT_CALLABLE = "wangge.web.views.locked_out"
 
 # API tokens live this many days.
 WANGGE_TOKEN_DAYS = int(os.environ.get("WANGGE_TOKEN_DAYS", "30"))

@@ -32,10 +32,6 @@ def ancestors(area: Area) -> list[Area]:
     return list(Area.objects.filter(code__in=codes).order_by("code"))
 
 
-def children_with_counts(scope: Scope, area: Area) -> QuerySet[Area]:
-    return scope.filter(Area).filter(parent=area)
-
-
 def buildings_for(scope: Scope, *, area: str = "", estate: int | None = None) -> QuerySet[Building]:
     buildings = scope.filter(Building).select_related("estate", "grid")
     if area:
@@ -47,13 +43,13 @@ def buildings_for(scope: Scope, *, area: str = "", estate: int | None = None) ->
 
 def estates_for(scope: Scope, *, area: str = "") -> QuerySet[Estate]:
     """Estates in scope, and those that hold a building in scope: an estate is
-    recorded at its community, but a grid worker works in its buildings."""
-    estates = Estate.objects.filter(
-        Q(pk__in=scope.filter(Estate).values("pk")) | Q(pk__in=scope.filter(Building).values("estate_id"))
-    )
+    recorded at its community, but a grid worker works in its buildings.
+    With ``area``, the estates recorded there or holding a building there."""
+    recorded, holding = scope.filter(Estate), scope.filter(Building)
     if area:
-        estates = estates.filter(area_code__startswith=area)
-    return estates
+        recorded = recorded.filter(area_code__startswith=area)
+        holding = holding.filter(area_code__startswith=area)
+    return Estate.objects.filter(Q(pk__in=recorded.values("pk")) | Q(pk__in=holding.values("estate_id")))
 
 
 def households_for(scope: Scope, *, area: str = "", building: int | None = None, q: str = "") -> QuerySet[Household]:

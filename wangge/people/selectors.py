@@ -1,6 +1,7 @@
 """Reads of residents that pages, the API and exports share. All take a Scope."""
 import datetime
 import re
+from collections.abc import Callable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -62,16 +63,23 @@ def with_tag(residents: QuerySet[Resident], code: str, today: datetime.date | No
     return residents.filter(tags=tag)
 
 
-def tags_of(resident: Resident, today: datetime.date | None = None) -> list[Tag]:
-    """A resident's tags: the stored ones plus the derived ones that apply today."""
+def tag_reader(today: datetime.date | None = None) -> Callable[[Resident], list[Tag]]:
+    """A function giving each resident's tags: the stored ones (prefetched by
+    residents_for) plus the derived ones that apply today. The derived tags are
+    read once, so listing a page of residents costs no query per row."""
     today = today or timezone.localdate()
-    stored = list(resident.tags.all())
-    derived = [t for t in _derived_tags() if resident.birth_date <= t.latest_birth_date(today)]
-    return sorted(stored + derived, key=lambda t: (t.sort_order, t.code))
+    derived = [(tag, tag.latest_birth_date(today)) for tag in Tag.objects.filter(min_age__isnull=False)]
+
+    def tags(resident: Resident) -> list[Tag]:
+        applying = [tag for tag, latest in derived if resident.birth_date <= latest]
+        return sorted([*resident.tags.all(), *applying], key=lambda t: (t.sort_order, t.code))
+
+    return tags
 
 
-def _derived_tags() -> list[Tag]:
-    return list(Tag.objects.filter(min_age__isnull=False))
+def tags_of(resident: Resident, today: datetime.date | None = None) -> list[Tag]:
+    """One resident's tags; for many residents use tag_reader once."""
+    return tag_reader(today)(resident)
 
 
 def access_log(scope: Scope) -> QuerySet[SensitiveAccess]:

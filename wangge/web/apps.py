@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WebConfig(AppConfig):
     name = "wangge.web"
-    verbose_name = _("网页")
+    verbose_name = _("投诉建议")

@@ -1,7 +1,18 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("areas/", views.area_list, name="area_list"),
+    re_path(r"^areas/(?P<code>\d{6}(?:\d{3}){0,3})/$", views.area_detail, name="area_detail"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("residents/", views.resident_search, name="resident_search"),
+    path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("privacy/access-log/", views.access_log_page, name="access_log"),
+    path("feedback/", views.feedback, name="feedback"),
 ]
