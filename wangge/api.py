@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.security import django_auth
 
 from wangge.accounts.api import BearerAuth
 from wangge.accounts.api import router as accounts_router
 from wangge.areas.api import router as areas_router
+from wangge.cases.api import public_router as cases_public_router
+from wangge.cases.api import router as cases_router
+from wangge.cases.services import CaseVersionConflict
 from wangge.people.api import router as people_router
 
 api = NinjaAPI(
@@ -51,6 +54,17 @@ def on_forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("无权操作")}, status=403)
 
 
+@api.exception_handler(CaseVersionConflict)
+def on_version_conflict(request, exc):
+    """Someone changed the case since the caller read it: nothing was written."""
+    return api.create_response(request, {"detail": str(exc), "version": exc.current_version}, status=409)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return api.create_response(request, {"detail": _("提交过于频繁，请稍后再试")}, status=429)
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(request, {"detail": _("未登录或令牌无效")}, status=401)
@@ -59,3 +73,5 @@ def on_unauthenticated(request, exc):
 api.add_router("", accounts_router)
 api.add_router("", areas_router)
 api.add_router("", people_router)
+api.add_router("", cases_router)
+api.add_router("", cases_public_router)

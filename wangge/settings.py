@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.areas",
     "wangge.people",
+    "wangge.cases",
     "wangge.demo",
     "wangge.web",
     "django.contrib.admin",
@@ -59,9 +60,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Serves the API docs' Swagger UI from our own static files (CSP allows no CDN).
     "ninja",
 ]
+
+# Background jobs (the periodic escalation of overdue cases): django-tasks with
+# its database backend; `manage.py db_worker` runs them, no broker needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -8,13 +8,13 @@ from django.core.management import call_command
 from wangge.areas.models import Household
 from wangge.demo.loader import demo_password
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 GRID = "220184001001001"  # 京华社区第一网格, demo_grid's grid
 
 
 @pytest.fixture
-def demo_city(settings):
+def demo_city(seeded_transactional_db):
     call_command("demo", scale=0.05, stdout=open("/dev/null", "w"))
 
 
