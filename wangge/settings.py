@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.areas",
     "wangge.people",
+    "wangge.ledger",
     "wangge.cases",
     "wangge.demo",
     "wangge.web",
@@ -161,6 +162,10 @@ WANGGE_TOKEN_DAYS = int(os.environ.get("WANGGE_TOKEN_DAYS", "30"))
 WANGGE_REVEAL_ROLES = env_list(
     "WANGGE_REVEAL_ROLES", "grid_worker,community_staff,community_head,street_staff,city_admin"
 )
+
+# A ledger import can be undone for this many hours (while nothing depends on it yet);
+# uploaded files and error sheets are deleted after the same time.
+WANGGE_IMPORT_UNDO_HOURS = int(os.environ.get("WANGGE_IMPORT_UNDO_HOURS", "24"))
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("wangge.ledger.urls")),
     path("", include("wangge.web.urls")),
 ]
