@@ -15,9 +15,9 @@ _serial = itertools.count(100)
 
 def make_id_number(birth: datetime.date, gender: str = "F", region: str = "220184") -> str:
     """A valid 18-digit ID number; each call gives a new sequence code."""
-    seq = next(_serial) % 1000
-    # The 17th digit carries the gender: odd for men.
-    seq = seq - seq % 2 + (1 if gender == "M" else 0)
+    # The 17th digit carries the gender (odd for men), so each call takes the next even
+    # sequence number and adds one for a man: no two calls give the same number.
+    seq = (next(_serial) * 2 + (1 if gender == "M" else 0)) % 1000
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
 
