@@ -20,7 +20,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .roles import AREA_ROLES, Role
+from .roles import AREA_ROLES, Role, may_reveal
 
 
 class OutOfScope(Http404):
@@ -96,6 +96,12 @@ class Scope:
     @property
     def is_city_admin(self) -> bool:
         return Role.CITY_ADMIN in self.roles
+
+    @property
+    def may_reveal(self) -> bool:
+        """May this user open full ID numbers and phones (each opening logged)?
+        Only area roles listed in WANGGE_REVEAL_ROLES may."""
+        return any(role in AREA_ROLES and may_reveal(role) for role in self.roles)
 
 
 def _minimal(codes: set[str]) -> set[str]:

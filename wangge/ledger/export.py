@@ -11,7 +11,6 @@ from itertools import islice
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.roles import AREA_ROLES, may_reveal
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area, Building, Household
 from wangge.people.models import Resident, SensitiveAccess, Tag
@@ -32,11 +31,6 @@ class ExportResult:
     record: ExportRecord
 
 
-def may_see_in_full(scope: Scope) -> bool:
-    """The rule of wangge.people.services.reveal: some area role of the exporter may reveal."""
-    return any(may_reveal(role) for role in scope.roles if role in AREA_ROLES)
-
-
 def export_ledger(kind: str, scope: Scope, out, *, area: str = "", user=None, operator: str = "",
                   progress: Callable[[int, int | None], None] | None = None) -> ExportResult:
     """Write the kind's rows in scope (under ``area`` if given) to ``out`` as the kind's template.
@@ -46,7 +40,7 @@ def export_ledger(kind: str, scope: Scope, out, *, area: str = "", user=None, op
     if area:
         scope.require(area)
     spec = SPECS[kind]
-    full = kind == Kind.RESIDENTS and may_see_in_full(scope)
+    full = kind == Kind.RESIDENTS and scope.may_reveal
     place = Area.objects.filter(code=area or common_area(scope.codes)).first()
     title = f"{place.name if place else ''}{spec.title}"
     record = ExportRecord.objects.create(kind=kind, user=user, operator=operator, full=full,

@@ -506,12 +506,11 @@ class ResidentImporter(Importer):
     def check_identity(self, row: Row, id_no: str) -> None:
         """Gender, birth date and age-derived tags must agree with the ID number."""
         v = row.values
-        born, gender = validators.birth_date_from_id(id_no), validators.gender_from_id(id_no)
-        if v.get("birth_date") and v["birth_date"] != born:
-            row.refuse("birth_date", _("与身份证号中的出生日期 %(date)s 不一致") % {"date": born})
-        if v.get("gender") and v["gender"] != gender:
-            row.refuse("gender", _("与身份证号中的性别（%(gender)s）不一致")
-                       % {"gender": _("男") if gender == "M" else _("女")})
+        for column, reason in validators.identity_conflicts(
+            id_no, birth_date=v.get("birth_date"), gender=v.get("gender")
+        ).items():
+            row.refuse(column, reason)
+        born = validators.birth_date_from_id(id_no)
         for tag in v.get("tags") or ():
             if tag.is_derived and born > tag.latest_birth_date(self.today):
                 row.refuse("tags", _("“%(name)s”按出生日期自动判定，此人未满%(age)d岁")

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wangge.accounts.roles import AREA_ROLES, may_reveal
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area, Household
 
@@ -110,17 +109,15 @@ def _apply(scope: Scope, resident: Resident, data: dict, *, creating: bool) -> N
 
 
 def _check_consistent_with_id(resident: Resident, data: dict, errors: dict) -> None:
-    id_birth = validators.birth_date_from_id(resident.id_number)
-    id_gender = validators.gender_from_id(resident.id_number)
-    birth_date = data.get("birth_date") or id_birth
-    gender = data.get("gender") or id_gender
-    if birth_date != id_birth:
-        errors.setdefault("birth_date", []).append(_("与身份证号中的出生日期 %(date)s 不一致") % {"date": id_birth})
-    if gender not in ("M", "F"):
+    gender = data.get("gender")
+    if gender and gender not in ("M", "F"):
         errors.setdefault("gender", []).append(_("性别应为 M（男）或 F（女）"))
-    elif gender != id_gender:
-        errors.setdefault("gender", []).append(_("与身份证号中的性别不一致"))
-    resident.birth_date, resident.gender = id_birth, id_gender
+        gender = None
+    conflicts = validators.identity_conflicts(resident.id_number, birth_date=data.get("birth_date"), gender=gender)
+    for field, message in conflicts.items():
+        errors.setdefault(field, []).append(message)
+    resident.birth_date = validators.birth_date_from_id(resident.id_number)
+    resident.gender = validators.gender_from_id(resident.id_number)
 
 
 def _apply_place(scope, resident, data, creating, errors) -> None:
@@ -167,7 +164,7 @@ def reveal(*, user, scope: Scope, resident: Resident, field: str, reason: str) -
     from django.core.exceptions import PermissionDenied
 
     scope.require(resident.area_code)
-    if not any(may_reveal(role) for role in scope.roles if role in AREA_ROLES):
+    if not scope.may_reveal:
         raise PermissionDenied(_("您的角色无权查看完整个人信息"))
     if field not in SensitiveAccess.Field.values:
         raise ValidationError({"field": [_("只能查看 id_number 或 phone")]})

@@ -53,6 +53,21 @@ def gender_from_id(value: str) -> str:
     return "M" if int(value[16]) % 2 else "F"
 
 
+def identity_conflicts(id_number: str, *, birth_date=None, gender: str | None = None) -> dict[str, str]:
+    """What a stated birth date or gender contradicts in a valid ID number, by field.
+
+    Both follow from the number (GB 11643), so a value that disagrees is a
+    typing error in one of them; a value not given agrees by definition.
+    """
+    conflicts = {}
+    born, id_gender = birth_date_from_id(id_number), gender_from_id(id_number)
+    if birth_date and birth_date != born:
+        conflicts["birth_date"] = _("与身份证号中的出生日期 %(date)s 不一致") % {"date": born}
+    if gender and gender != id_gender:
+        conflicts["gender"] = _("与身份证号中的性别（%(gender)s）不一致") % {"gender": _("男") if id_gender == "M" else _("女")}
+    return conflicts
+
+
 def normalize_phone(value: str) -> str:
     value = re.sub(r"[\s()（）]", "", value or "")
     if value.startswith("+86"):
