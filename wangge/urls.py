@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("wangge.ledger.urls")),
+    path("open311/v2/", include("wangge.open311.urls")),
     path("", include("wangge.web.urls")),
 ]
