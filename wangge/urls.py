@@ -8,8 +8,9 @@ from wangge.web.admin_site import admin_site
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
+    path("open311/v2/", include("wangge.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("wangge.ledger.urls")),
-    path("open311/v2/", include("wangge.open311.urls")),
+    path("", include("wangge.cases.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -8,40 +8,27 @@ caller's scope. The public endpoints are rate-limited per client address.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle
 
 from wangge.pagination import Serialized
 from wangge.people.privacy import mask_phone
 
-from . import conf, notifications, selectors, services
+from . import notifications, selectors, services
 from .models import Case, OwnerKind
-from .states import Action, Status as CaseStatus
+from .states import Action
+from .states import Status as CaseStatus
+from .throttle import GET_RATE, POST_RATE, PublicRate
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["public"])
 
 
-class PublicRate(AnonRateThrottle):
-    """Requests per client address, at a rate read from a setting on every request
-    (so an operator or a test can change it without a restart)."""
-
-    def __init__(self, setting: str):
-        self.setting = setting
-        self.scope = setting.lower()
-        super().__init__(rate=conf.get(setting))
-
-    def allow_request(self, request) -> bool:
-        self.rate = conf.get(self.setting)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
-
-
-PUBLIC_POSTS = PublicRate("WANGGE_PUBLIC_POST_RATE")
-PUBLIC_GETS = PublicRate("WANGGE_PUBLIC_GET_RATE")
+# Shared with the public pages (throttle.py): one budget per address for both.
+PUBLIC_POSTS = PublicRate(POST_RATE)
+PUBLIC_GETS = PublicRate(GET_RATE)
 
 
 # --- categories ---------------------------------------------------------------
@@ -351,9 +338,7 @@ def add_photos(request, number: str, files: File[list[UploadedFile]], note: Form
 
 @router.get("/cases/{number}/photos/{photo_id}")
 def get_photo(request, number: str, photo_id: int):
-    photo = selectors.case_in_scope(request.user, number).photos.filter(pk=photo_id).first()
-    if photo is None:
-        raise Http404(_("未找到该照片"))
+    photo = selectors.case_photo(request.user, number, photo_id)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wangge.areas.codes import Level
@@ -38,6 +39,17 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language: categories carry their own English name."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.parent.label}/{self.label}" if self.parent_id else self.label
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:

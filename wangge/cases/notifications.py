@@ -64,11 +64,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def mark_read(user, ids=None) -> int:
-    """Mark the user's notifications read (all of them without ``ids``); returns how many."""
+def mark_read(user, ids=None, *, case=None) -> int:
+    """Mark the user's notifications read: those with ``ids``, those about ``case``
+    (opening a case reads them), or all of them; returns how many."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
+    if case is not None:
+        unread = unread.filter(case=case)
     return unread.update(read_at=timezone.now())
 
 

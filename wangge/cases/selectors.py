@@ -1,9 +1,11 @@
 """Reads of cases that pages, the API and exports share. Staff reads go through
 the scope; the public reads go by tracking code and show no personal data."""
+import copy
 import datetime
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,13 +15,15 @@ from django.utils.translation import gettext_lazy
 
 from wangge.accounts.roles import AREA_ROLES
 from wangge.accounts.scope import Scope
-from wangge.areas.codes import Level
-from wangge.areas.models import Area
+from wangge.areas.codes import LEVEL_LENGTHS, Level
+from wangge.areas.models import Area, Building, Household
+from wangge.areas.selectors import areas_for, households_for, root_areas
 
 from . import conf
-from .models import Case, CaseEvent, Category, Source, Urgency
+from .models import Case, CaseEvent, CasePhoto, Category, Source, Urgency
 from .states import (
     ACTIVE,
+    LEVEL_ROLES,
     LEVELS,
     OPEN,
     RANK,
@@ -144,6 +148,14 @@ def case_in_scope(user, number: str) -> Case:
     return scope.get_or_404(cases_for(scope), number=number)
 
 
+def case_photo(user, number: str, photo_id: int) -> CasePhoto:
+    """A photo of a case in scope: a photo of a case the user may not see does not exist for them."""
+    photo = case_in_scope(user, number).photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404(_("未找到该照片"))
+    return photo
+
+
 def events_of(case: Case) -> QuerySet[CaseEvent]:
     return case.events.prefetch_related("photos").order_by("seq")
 
@@ -164,6 +176,62 @@ def allowed_actions(case: Case, user) -> list[str]:
     if photo_refusal(case) is None:
         allowed.append(Action.PHOTO.value)
     return allowed
+
+
+def may_accept_and_start(case: Case, user) -> bool:
+    """受理并处置 in one go: the user may accept the case now and, once it is
+    accepted, start it (the state table decides both, as for two separate taps)."""
+    actor = actor_for(user)
+    if refusal(TRANSITIONS[Action.ACCEPT], case, actor) is not None:
+        return False
+    accepted = copy.copy(case)
+    accepted.status = Status.ACCEPTED
+    return refusal(TRANSITIONS[Action.START], accepted, actor) is None
+
+
+def dispatch_candidates(case: Case) -> QuerySet:
+    """People a case may be dispatched to: the staff of its offices at its level and
+    below (services.dispatch_case checks the choice again)."""
+    posts = _any_of(
+        Q(posts__role__in=LEVEL_ROLES[level], posts__area_code=office_code(case.area_code, level))
+        for level in LEVELS[: RANK[case.level] + 1]
+    )
+    return get_user_model().objects.filter(posts, is_active=True).distinct().order_by("username")
+
+
+# --- what the pages offer to choose from ---------------------------------------------
+def filter_areas(user) -> list[Area]:
+    """The work lists' area filter: the user's own areas and one level below."""
+    scope = Scope.for_user(user)
+    options = []
+    for root in root_areas(scope):
+        options.append(root)
+        if root.level != Level.GRID:
+            options.extend(areas_for(scope, parent=root.code))
+    return options
+
+
+def reporting_grids(user) -> QuerySet[Area]:
+    """The grids a staff member may report a case in."""
+    return areas_for(Scope.for_user(user), level=Level.GRID)
+
+
+def own_grid(user) -> str:
+    """The code of the user's own grid (a grid worker's post), to pre-select; "" without one."""
+    return next((code for _role, code in actor_for(user).posts if len(code) == LEVEL_LENGTHS[Level.GRID]), "")
+
+
+def reporting_buildings(user, limit: int) -> list[Building] | None:
+    """The buildings of the user's grids for the report form, or None when there
+    are more than ``limit`` (a drop-down of a whole street's buildings helps nobody)."""
+    buildings = Scope.for_user(user).filter(Building).select_related("estate")
+    rows = list(buildings.order_by("area_code", "estate__name", "name")[: limit + 1])
+    return None if len(rows) > limit else rows
+
+
+def household_in_scope(user, pk) -> Household | None:
+    """The household a report starts from (a link on the household page), if the user sees it."""
+    return households_for(Scope.for_user(user)).filter(pk=pk).first()
 
 
 # --- public (no account) ---------------------------------------------------------
@@ -198,3 +266,10 @@ def public_timeline(case: Case) -> list[dict]:
         }
         for event in case.events.order_by("seq")
     ]
+
+
+def public_places() -> list[Area]:
+    """Streets, communities and grids by name and code, for a resident to say where.
+    The list of a city's grids is public information; nothing else about them is shown."""
+    places = Area.objects.filter(level__in=(Level.STREET, Level.COMMUNITY, Level.GRID))
+    return list(places.only("code", "name", "level"))

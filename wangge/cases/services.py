@@ -402,6 +402,14 @@ def accept_case(*, actor, number: str, version: int, note: str = "", photos=()) 
     return _staff(Action.ACCEPT, actor, number, version, note=note, uploads=photos)
 
 
+def accept_and_start_case(*, actor, number: str, version: int, note: str = "") -> Case:
+    """受理并处置: the worker who found a problem takes it on and starts at once.
+    Two events, exactly as two taps would record them, committed together."""
+    with transaction.atomic():
+        case = accept_case(actor=actor, number=number, version=version, note=note)
+        return start_case(actor=actor, number=number, version=case.version)
+
+
 def reject_case(*, actor, number: str, version: int, reason: str, photos=()) -> Case:
     """不予立案, with the reason the reporter will be told."""
     reason = _required(reason, "reason", _("请说明不予立案的理由"))

@@ -64,3 +64,17 @@ def make_case(city):
 
 def png(name="photo.png", size=0) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG + b"\x00" * size, content_type="image/png")
+
+
+@pytest.fixture
+def login(city):
+    """A test client signed in as one of the small city's users, by username."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    def client(username: str) -> Client:
+        c = Client()
+        c.force_login(get_user_model().objects.get(username=username))
+        return c
+
+    return client

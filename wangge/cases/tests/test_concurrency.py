@@ -10,7 +10,8 @@ from wangge.cases import services
 from wangge.cases.models import Case
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed for real, from the seeded rows (a browser test before would defeat serialized rollback).
+    pytest.mark.usefixtures("seeded_transactional_db"),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks are PostgreSQL's"),
 ]
 

@@ -50,8 +50,9 @@ def test_the_command_escalates_overdue_cases_one_level(city, staff, overdue, mak
 
 
 # The worker closes database connections between tasks, which only a test that
-# really commits survives; serialized_rollback restores the seeded categories afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# really commits survives; such a test starts from the seeded rows it needs itself
+# (serialized rollback cannot restore them once a browser test has run).
+@pytest.mark.usefixtures("seeded_transactional_db")
 def test_the_background_task_runs_in_the_worker_and_schedules_its_next_run(city, overdue, settings):
     settings.WANGGE_ESCALATION_INTERVAL_MINUTES = 30
     assert tasks.schedule() is True
