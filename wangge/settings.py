@@ -169,6 +169,38 @@ WANGGE_REVEAL_ROLES = env_list(
 # uploaded files and error sheets are deleted after the same time.
 WANGGE_IMPORT_UNDO_HOURS = int(os.environ.get("WANGGE_IMPORT_UNDO_HOURS", "24"))
 
+# --- The case loop (docs/cases.md) ------------------------------------------
+# A photo may be at most this many bytes; only JPEG, PNG and WebP are kept.
+WANGGE_CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# Photos one case may hold in all, and how many of them a resident may add.
+WANGGE_CASE_MAX_PHOTOS = int(os.environ.get("WANGGE_CASE_MAX_PHOTOS", "30"))
+WANGGE_PUBLIC_MAX_PHOTOS = int(os.environ.get("WANGGE_PUBLIC_MAX_PHOTOS", "6"))
+# Requests per client address to the public (no account) pages and endpoints.
+WANGGE_PUBLIC_POST_RATE = os.environ.get("WANGGE_PUBLIC_POST_RATE", "10/m")
+WANGGE_PUBLIC_GET_RATE = os.environ.get("WANGGE_PUBLIC_GET_RATE", "60/m")
+# "Due soon" in the work lists: the deadline falls within this many hours.
+WANGGE_CASE_DUE_SOON_HOURS = int(os.environ.get("WANGGE_CASE_DUE_SOON_HOURS", "24"))
+# How often the background job escalates overdue cases.
+WANGGE_ESCALATION_INTERVAL_MINUTES = int(os.environ.get("WANGGE_ESCALATION_INTERVAL_MINUTES", "30"))
+# Where notifications go: dotted paths of wangge.cases.notifications.Channel classes.
+WANGGE_NOTIFICATION_CHANNELS = env_list("WANGGE_NOTIFICATION_CHANNELS", "wangge.cases.notifications.InAppChannel")
+
+# --- Open311 GeoReport v2 (docs/open311.md) -----------------------------------
+# Requests per minute (or /s, /h, /d) a newly issued key may make; each key's rate can be changed.
+WANGGE_OPEN311_KEY_RATE = os.environ.get("WANGGE_OPEN311_KEY_RATE", "60/m")
+# Reads without a key, per client address.
+WANGGE_OPEN311_ANONYMOUS_RATE = os.environ.get("WANGGE_OPEN311_ANONYMOUS_RATE", "60/m")
+# A point outside every grid boundary goes to the nearest grid centre within this distance.
+WANGGE_OPEN311_NEAREST_GRID_KM = float(os.environ.get("WANGGE_OPEN311_NEAREST_GRID_KM", "2.0"))
+# The discovery document: whom to ask, how to get a key, and whether this endpoint is live.
+WANGGE_OPEN311_CONTACT = os.environ.get("WANGGE_OPEN311_CONTACT") or _(
+    "请联系本市网格化服务管理平台的市级管理员（市委社会工作部）"
+)
+WANGGE_OPEN311_KEY_SERVICE = os.environ.get("WANGGE_OPEN311_KEY_SERVICE") or _(
+    "API 密钥由市级管理员签发：说明您的应用名称和用途，管理员运行 manage.py open311_key 应用名称 后把密钥交给您"
+)
+WANGGE_OPEN311_ENDPOINT_TYPE = os.environ.get("WANGGE_OPEN311_ENDPOINT_TYPE", "production")
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

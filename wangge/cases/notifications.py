@@ -9,12 +9,12 @@ world should defer its sending with ``transaction.on_commit``.
 """
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from . import conf
 from .models import Notification
 from .states import LEVEL_ROLES
 
@@ -41,7 +41,7 @@ class InAppChannel(Channel):
 
 
 def channels() -> list[Channel]:
-    return [import_string(path)() for path in conf.get("WANGGE_NOTIFICATION_CHANNELS")]
+    return [import_string(path)() for path in settings.WANGGE_NOTIFICATION_CHANNELS]
 
 
 def notify(users, *, case, text: str) -> None:

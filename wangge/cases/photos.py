@@ -1,10 +1,10 @@
 """Checks on uploaded photos before anything is stored: size, count, and the
 real type read from the file's first bytes (never its name or the browser's word)."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import conf
 
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -25,7 +25,7 @@ def sniff(head: bytes) -> str | None:
 def check(files, *, existing: int, limit: int) -> list[tuple[object, str]]:
     """Each uploaded file with its type; ValidationError on ``photos`` naming what is wrong."""
     files = list(files)
-    max_bytes = conf.get("WANGGE_CASE_PHOTO_MAX_BYTES")
+    max_bytes = settings.WANGGE_CASE_PHOTO_MAX_BYTES
     if existing + len(files) > limit:
         raise ValidationError({"photos": [_("每件诉求最多 %(n)s 张照片") % {"n": limit}]})
     checked, errors = [], []

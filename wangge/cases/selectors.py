@@ -1,5 +1,6 @@
 """Reads of cases that pages, the API and exports share. Staff reads go through
 the scope; the public reads go by tracking code and show no personal data."""
+from django.conf import settings
 import copy
 import datetime
 from functools import reduce
@@ -19,7 +20,6 @@ from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Building, Household
 from wangge.areas.selectors import areas_for, households_for, root_areas
 
-from . import conf
 from .models import Case, CaseEvent, CasePhoto, Category, Source, Urgency
 from .states import (
     ACTIVE,
@@ -120,7 +120,7 @@ def _work_list(cases: QuerySet[Case], user, name: str) -> QuerySet[Case]:
     if name == "overdue":
         return cases.filter(status__in=ACTIVE, deadline__lt=now).order_by("deadline")
     if name == "due_soon":
-        soon = now + datetime.timedelta(hours=conf.get("WANGGE_CASE_DUE_SOON_HOURS"))
+        soon = now + datetime.timedelta(hours=settings.WANGGE_CASE_DUE_SOON_HOURS)
         return cases.filter(status__in=ACTIVE, deadline__gte=now, deadline__lt=soon).order_by("deadline")
     if name == "awaiting_verification":
         # What my posts may verify (states.Who.VERIFIER), less what I handled myself.

@@ -13,6 +13,7 @@ All of it commits together or not at all. Staff verbs take the acting user;
 the escalation job acts as the system and residents act through the tracking
 code, both without a version (they change only what the table lets them).
 """
+from django.conf import settings
 import secrets
 from collections.abc import Callable
 
@@ -29,7 +30,7 @@ from wangge.areas.models import Area, Building, Household
 from wangge.people.models import Resident
 from wangge.people.validators import validate_phone
 
-from . import conf, geo, notifications, routing
+from . import geo, notifications, routing
 from .models import (
     Case,
     CaseCounter,
@@ -349,7 +350,7 @@ def _photo_count(case: Case, actor: Actor) -> int:
 
 
 def _photo_limit(actor: Actor) -> int:
-    return conf.get("WANGGE_PUBLIC_MAX_PHOTOS" if actor.kind == "resident" else "WANGGE_CASE_MAX_PHOTOS")
+    return settings.WANGGE_PUBLIC_MAX_PHOTOS if actor.kind == "resident" else settings.WANGGE_CASE_MAX_PHOTOS
 
 
 def _in_scope(user, number: str) -> Callable[[], Case]:

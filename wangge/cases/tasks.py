@@ -6,6 +6,7 @@ does not break the chain), then escalates. :func:`schedule` starts the chain
 and is safe to call at every start of the app: it does nothing while a run is
 already waiting.
 """
+from django.conf import settings
 import datetime
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from . import conf, services
+from . import services
 
 
 @task()
@@ -21,7 +22,7 @@ def escalate_overdue_periodically() -> list[str]:
     # A backend that cannot defer (the immediate one, in development) would run
     # the next round at once, forever; there each run is started by hand.
     if escalate_overdue_periodically.get_backend().supports_defer and not _queued():
-        interval = datetime.timedelta(minutes=conf.get("WANGGE_ESCALATION_INTERVAL_MINUTES"))
+        interval = datetime.timedelta(minutes=settings.WANGGE_ESCALATION_INTERVAL_MINUTES)
         escalate_overdue_periodically.using(run_after=timezone.now() + interval).enqueue()
     return services.escalate_overdue()
 

@@ -9,10 +9,10 @@ them without a restart. The client's address is found as django-ninja finds it
 """
 from functools import wraps
 
+from django.conf import settings
 from django.shortcuts import render
 from ninja.throttling import AnonRateThrottle
 
-from . import conf
 
 POST_RATE = "WANGGE_PUBLIC_POST_RATE"
 GET_RATE = "WANGGE_PUBLIC_GET_RATE"
@@ -24,10 +24,10 @@ class PublicRate(AnonRateThrottle):
     def __init__(self, setting: str):
         self.setting = setting
         self.scope = setting.lower()
-        super().__init__(rate=conf.get(setting))
+        super().__init__(rate=getattr(settings, setting))
 
     def allow_request(self, request) -> bool:
-        self.rate = conf.get(self.setting)
+        self.rate = getattr(settings, self.setting)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 

@@ -12,6 +12,7 @@ it carries the client's description and address (with phone and ID numbers
 masked), the office or partner in charge and the status, never the reporter's
 contact details, the staff's names or their notes.
 """
+from django.conf import settings
 import datetime
 import json
 import re
@@ -25,7 +26,7 @@ from wangge.cases.models import OwnerKind
 from wangge.cases.states import Status
 from wangge.people.privacy import mask_id_number, mask_phone
 
-from . import conf, selectors
+from . import selectors
 from .models import LIST_DATATYPES, Open311Request
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -58,13 +59,13 @@ class Document:
 def discovery(url: str, changeset: datetime.datetime) -> Document:
     return Document("discovery", {
         "changeset": changeset,
-        "contact": str(conf.get("WANGGE_OPEN311_CONTACT")),
-        "key_service": str(conf.get("WANGGE_OPEN311_KEY_SERVICE")),
+        "contact": str(settings.WANGGE_OPEN311_CONTACT),
+        "key_service": str(settings.WANGGE_OPEN311_KEY_SERVICE),
         "endpoints": Many("endpoint", [{
             "specification": SPECIFICATION,
             "url": url,
             "changeset": changeset,
-            "type": conf.get("WANGGE_OPEN311_ENDPOINT_TYPE"),
+            "type": settings.WANGGE_OPEN311_ENDPOINT_TYPE,
             "formats": Many("format", list(MIME_TYPES)),
         }]),
     })

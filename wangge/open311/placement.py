@@ -10,6 +10,7 @@ when the location is one of the city's addresses.
 
 What cannot be placed so waits for a person (services.place_request).
 """
+from django.conf import settings
 import math
 import re
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from wangge.areas.codes import Level
 from wangge.areas.models import Area, Household
 from wangge.cases import geo
 
-from . import conf
 
 EARTH_RADIUS_KM = 6371.0
 # Enough address matches to tell whether the longest ones agree on a grid.
@@ -47,7 +47,7 @@ def at_point(lat: float, lng: float) -> Place | None:
     grid = geo.grid_at(lat, lng)
     if grid is not None:
         return Place(grid)
-    limit = float(conf.get("WANGGE_OPEN311_NEAREST_GRID_KM"))
+    limit = float(settings.WANGGE_OPEN311_NEAREST_GRID_KM)
     nearest = min(
         (
             (distance_km(lat, lng, grid.lat, grid.lng), grid.code, grid)

@@ -6,6 +6,7 @@ that records it: a resident report (source ``resident``) in its grid, at the
 level and with the deadline its category's routing rule gives, on the grid
 worker's (or the community's) work list like any other report.
 """
+from django.conf import settings
 import hashlib
 import re
 import secrets
@@ -22,7 +23,7 @@ from wangge.cases.models import Case, Source, Urgency
 from wangge.cases.states import Actor
 from wangge.people.validators import validate_phone
 
-from . import attributes, conf, placement, selectors
+from . import attributes, placement, selectors
 from .models import Open311Client, Open311Request
 from .placement import Place
 from .throttle import validate_rate
@@ -47,7 +48,7 @@ def issue_key(*, name: str, rate: str = "") -> tuple[Open311Client, str]:
     if not name:
         raise ValidationError({"name": [_("请填写应用名称")]})
     client = Open311Client.objects.filter(name=name).first() or Open311Client(
-        name=name, rate=conf.get("WANGGE_OPEN311_KEY_RATE")
+        name=name, rate=settings.WANGGE_OPEN311_KEY_RATE
     )
     if rate:
         validate_rate(rate)

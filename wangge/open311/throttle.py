@@ -2,13 +2,13 @@
 without a key per client address (found as django-ninja finds it, so
 NINJA_NUM_PROXIES applies behind a proxy). Counted in Django's cache by
 django-ninja's SimpleRateThrottle, like the public case endpoints."""
+from django.conf import settings
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja.throttling import SimpleRateThrottle
 
-from . import conf
 
 RATE_RE = re.compile(r"^[1-9]\d*/(s|m|h|d)$")
 
@@ -42,6 +42,6 @@ def check(request, client) -> None:
 
     A fresh throttle per request: it keeps the request's history on itself.
     """
-    throttle = _Rate(client.rate, client.pk) if client else _Rate(conf.get("WANGGE_OPEN311_ANONYMOUS_RATE"), None)
+    throttle = _Rate(client.rate, client.pk) if client else _Rate(settings.WANGGE_OPEN311_ANONYMOUS_RATE, None)
     if not throttle.allow_request(request):
         raise Throttled(throttle.wait())
