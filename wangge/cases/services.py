@@ -99,6 +99,41 @@ def report_public(*, data: dict, photos=()) -> Case:
     return _create(Actor.resident(), _clean_public(data), photos)
 
 
+def report_from_client(
+    *, category: Category, grid: Area, description: str, title: str = "", household=None, lat=None, lng=None,
+    phone: str = "",
+) -> Case:
+    """A resident's report that another system has already checked and placed
+    (an Open311 client): its own rules decide what is required, so the phone is
+    optional and the description may be as long as that standard allows."""
+    fields = {
+        "category": category,
+        "grid": grid,
+        "household": household,
+        "building": household.building if household else None,
+        "lat": lat,
+        "lng": lng,
+        "title": title or title_from(description, fallback=category.name),
+        "description": description,
+        "source": Source.RESIDENT,
+        "urgency": Urgency.NORMAL,
+        "reporter_phone": phone,
+    }
+    return _create(Actor.resident(), fields, ())
+
+
+TITLE_LENGTH = 30
+
+
+def title_from(description: str, fallback: str = "") -> str:
+    """Residents write a description, not a title: its first line, shortened, serves as one."""
+    lines = description.strip().splitlines()
+    first_line = lines[0].strip() if lines else ""
+    if not first_line:
+        return fallback
+    return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+
+
 def _create(actor: Actor, fields: dict, uploads) -> Case:
     checked = check_photos(uploads, existing=0, limit=_photo_limit(actor))
     now = timezone.now()
@@ -168,9 +203,7 @@ def _clean_public(data: dict) -> dict:
         errors.setdefault("area", []).append(_("请选择所在网格，或允许获取位置"))
     if errors:
         raise ValidationError(errors)
-    # Residents write a description, not a title: its first line, shortened, serves as one.
-    first_line = description.splitlines()[0].strip()
-    fields["title"] = first_line if len(first_line) <= 30 else first_line[:29] + "…"
+    fields["title"] = title_from(description)
     return fields
 
 

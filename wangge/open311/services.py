@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.cases import services as case_services
-from wangge.cases.models import Case, Source, Urgency
-from wangge.cases.states import Actor
+from wangge.cases.models import Case
 from wangge.people.validators import validate_phone
 
 from . import attributes, placement, selectors
@@ -30,7 +29,6 @@ from .throttle import validate_rate
 
 MAX_DESCRIPTION = 4000  # the spec's limit
 CONTACT_LIMITS = {"first_name": 50, "last_name": 50, "device_id": 100, "account_id": 100}
-TITLE_LENGTH = 30
 # Line breaks and tabs are text; other control characters are not (PostgreSQL refuses NUL outright).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -157,34 +155,19 @@ def _place(record: Open311Request, errors: dict) -> Place | None:
 
 
 def _open_case(record: Open311Request, place: Place) -> Case:
-    """The case for a placed request, reported as a resident's, through the case
-    loop's own constructor (numbering, routing, deadline, first event, notice to
-    the owner). cases.services.report_public cannot take it: it requires a phone
-    and allows 1,000 characters, where GeoReport makes the phone optional and
-    allows 4,000."""
-    household = place.household
-    fields = {
-        "category": record.service,
-        "grid": place.grid,
-        "household": household,
-        "building": household.building if household else None,
-        "lat": record.lat,
-        "lng": record.lng,
-        "title": _title(record),
-        "description": _case_description(record),
-        "source": Source.RESIDENT,
-        "urgency": Urgency.NORMAL,
-        "reporter_phone": record.contact.get("phone", ""),
-    }
-    return case_services._create(Actor.resident(), fields, ())
-
-
-def _title(record: Open311Request) -> str:
-    """The description's first line, shortened, as residents' reports are titled; the service's name without one."""
-    first_line = record.description.strip().splitlines()[0].strip() if record.description.strip() else ""
-    if not first_line:
-        return record.service.name
-    return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+    """The case for a placed request, reported as a resident's through the case loop
+    (numbering, routing, deadline, first event, notice to the owner)."""
+    return case_services.report_from_client(
+        category=record.service,
+        grid=place.grid,
+        household=place.household,
+        lat=record.lat,
+        lng=record.lng,
+        description=_case_description(record),
+        # The client's own words name the case, not the answers appended to them.
+        title=case_services.title_from(record.description, fallback=record.service.name),
+        phone=record.contact.get("phone", ""),
+    )
 
 
 def _case_description(record: Open311Request) -> str:
