@@ -166,7 +166,8 @@ class DemoAccount:
 
 
 # One account for each kind of user the demo shows; every other grid gets its
-# own grid worker (see loader.demo_accounts).
+# own grid worker, every community a head and a community worker, every street
+# STREET_STAFF staff (see loader.demo_accounts).
 HEADLINE_ACCOUNTS = (
     DemoAccount("demo_city", "赵志刚", Role.CITY_ADMIN, CITY_CODE),
     DemoAccount("demo_street", "孙丽华", Role.STREET_STAFF, "220184001"),
@@ -174,3 +175,6 @@ HEADLINE_ACCOUNTS = (
     DemoAccount("demo_grid", "李静", Role.GRID_WORKER, "220184001001001"),
     DemoAccount("demo_grid2", "王雪", Role.GRID_WORKER, "220184002001001"),
 )
+
+# Street staff in each street: two, so that one checks what the other handled.
+STREET_STAFF = 2

@@ -3,9 +3,12 @@
 Planning touches no database, so the whole city comes from one seeded
 random generator in a fixed order and is the same on every machine and every
 run. Writing uses bulk inserts, level by level, so that a city of 12,000
-residents loads in seconds even on SQLite. Loading twice changes nothing:
-an existing city is left as it is, and only the demo accounts are checked.
+residents loads in seconds even on SQLite. Then, in the same transaction, a
+year of cases (cases.py), which needs the accounts that handled them.
+Loading twice changes nothing: an existing city is left as it is, with its
+cases, and only the demo accounts are checked.
 """
+import datetime
 import os
 import random
 from collections import Counter, defaultdict
@@ -20,10 +23,11 @@ from wangge.accounts.services import assign_post
 from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Building, Estate, Household
 from wangge.areas.services import household_address
+from wangge.cases.models import Case
 from wangge.people.models import Relation, Resident, Tag
 from wangge.people.names import pinyin_keys
 
-from . import city, names, population
+from . import cases, city, names, population
 from .geometry import PRECISION, Rect
 
 SEED = 20250701
@@ -57,13 +61,19 @@ class LoadResult:
 
 
 @transaction.atomic
-def load(*, scale: float = 1.0, password: str) -> LoadResult:
-    """Create the demo city unless it exists, then make sure every demo account, post and password is in place."""
+def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = None) -> LoadResult:
+    """Create the demo city unless it exists, then make sure every demo account, post and password is in place.
+
+    A new city also gets its case history; ``now`` places the open cases (the
+    current time when not given; pass one to load the same cases twice).
+    """
     created = not Area.objects.filter(code=city.CITY_CODE).exists()
     if created:
         write(plan_city(scale))
     accounts = demo_accounts()
     ensure_accounts(accounts, password)
+    if created:
+        cases.load(scale=scale, accounts=accounts, now=now)
     return LoadResult(created=created, counts=city_counts(), accounts=accounts)
 
 
@@ -243,20 +253,55 @@ def city_counts() -> dict[str, int]:
         "buildings": Building.objects.filter(**in_city).count(),
         "households": Household.objects.filter(**in_city).count(),
         "residents": Resident.objects.filter(**in_city).count(),
+        "cases": Case.objects.filter(**in_city).count(),
     }
 
 
 def demo_accounts() -> list[city.DemoAccount]:
-    """The headline accounts, and a grid worker for every grid that has none among them."""
+    """The headline accounts, then, area by area, the other accounts every office needs.
+
+    Each grid has its grid worker. Each community has a head (书记) and a
+    community worker, and each street two staff, so that the one who handles a
+    case is never the one who checks it (the case history in cases.py relies
+    on that). Grid workers' names come from their own generator, so adding
+    the offices' accounts left them as they were.
+    """
     rng = random.Random(f"{SEED}:accounts")
     staffed = {a.area_code for a in city.HEADLINE_ACCOUNTS if a.role == Role.GRID_WORKER}
-    workers = []
-    for spec in city.area_tree():
+    generated: dict[str, list[city.DemoAccount]] = defaultdict(list)
+    tree = city.area_tree()
+    for spec in tree:
         if spec.level == Level.GRID and spec.code not in staffed:
             # Most grid workers are women in their thirties and forties.
             display_name = names.full_name(rng, rng.choice("MFF"), rng.randint(1975, 1995))
-            workers.append(city.DemoAccount(f"grid_{spec.code}", display_name, Role.GRID_WORKER, spec.code))
-    return [*city.HEADLINE_ACCOUNTS, *workers]
+            generated[spec.code].append(
+                city.DemoAccount(f"grid_{spec.code}", display_name, Role.GRID_WORKER, spec.code)
+            )
+    taken = {a.display_name for a in city.HEADLINE_ACCOUNTS} | {a.display_name for v in generated.values() for a in v}
+    rng = random.Random(f"{SEED}:offices")
+
+    def person(born_from: int, born_to: int) -> str:
+        display_name = names.full_name(rng, rng.choice("MFF"), rng.randint(born_from, born_to), reserved=frozenset(taken))
+        taken.add(display_name)
+        return display_name
+
+    for spec in tree:
+        held = Counter(a.role for a in city.HEADLINE_ACCOUNTS if a.area_code == spec.code)
+        if spec.level == Level.COMMUNITY:
+            if not held[Role.COMMUNITY_HEAD]:
+                generated[spec.code].append(
+                    city.DemoAccount(f"head_{spec.code}", person(1968, 1982), Role.COMMUNITY_HEAD, spec.code)
+                )
+            generated[spec.code].append(
+                city.DemoAccount(f"staff_{spec.code}", person(1985, 1998), Role.COMMUNITY_STAFF, spec.code)
+            )
+        elif spec.level == Level.STREET:
+            for n in range(held[Role.STREET_STAFF] + 1, city.STREET_STAFF + 1):
+                username = f"street_{spec.code}" if n == held[Role.STREET_STAFF] + 1 else f"street_{spec.code}_{n}"
+                generated[spec.code].append(
+                    city.DemoAccount(username, person(1972, 1990), Role.STREET_STAFF, spec.code)
+                )
+    return [*city.HEADLINE_ACCOUNTS, *(a for spec in tree for a in generated[spec.code])]
 
 
 def ensure_accounts(accounts: list[city.DemoAccount], password: str) -> None:

@@ -17,6 +17,7 @@ from django.db.models import Count
 from wangge.accounts.models import Post, User
 from wangge.areas import codes
 from wangge.areas.models import Area, Building, Estate, Household
+from wangge.cases.models import Case, CaseCounter, CaseEvent, Holiday, Notification
 from wangge.people.models import Relation, ResidenceType, Resident, Tag
 from wangge.people.names import pinyin_keys
 from wangge.people.validators import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
@@ -251,10 +252,11 @@ def test_key_population_tags_agree_with_the_household_and_age():
 def _snapshot():
     return {
         model.__name__: sorted(model.objects.values_list("pk", flat=True))
-        for model in (Area, Estate, Building, Household, Resident, User, Post)
+        for model in (Area, Estate, Building, Household, Resident, User, Post, Case, CaseEvent, Notification, Holiday)
     } | {
         "tags": Resident.tags.through.objects.count(),
         "passwords": sorted(User.objects.values_list("username", "password")),
+        "counters": sorted(CaseCounter.objects.values_list("year", "last")),
     }
 
 

@@ -8,23 +8,27 @@ from wangge.accounts.roles import Role
 from wangge.areas.models import Area
 from wangge.demo import city, loader
 
-_COUNT_LABELS = {"areas": "区域", "estates": "小区", "buildings": "楼栋", "households": "户", "residents": "居民"}
+_COUNT_LABELS = {"areas": "区域", "estates": "小区", "buildings": "楼栋", "households": "户", "residents": "居民",
+                 "cases": "诉求"}
 
 
 class Command(BaseCommand):
     help = (
-        f"载入演示城市{city.CITY_NAME}（{city.CITY_CODE}）：街道、社区、网格、小区、楼栋、住户、居民与演示账号；"
+        f"载入演示城市{city.CITY_NAME}（{city.CITY_CODE}）：街道、社区、网格、小区、楼栋、住户、居民、演示账号，"
+        f"以及七一2025之前一年的诉求记录和若干以当前时间为准的在办诉求；"
         f"已载入时只检查账号。所有演示账号的密码取自环境变量 {loader.PASSWORD_ENV}，"
         f"未设置或为空时为 {loader.DEFAULT_PASSWORD}。"
-        f" (Load the demo city {city.CITY_CODE} with its areas, estates, buildings, households, residents and demo "
-        f"accounts; when it is already loaded only the accounts are checked. Every demo account's password is "
+        f" (Load the demo city {city.CITY_CODE} with its areas, estates, buildings, households, residents, demo "
+        f"accounts, a year of cases up to 2025-07-01 and a few dozen open cases placed relative to now; when it is "
+        f"already loaded only the accounts are checked. Every demo account's password is "
         f"${loader.PASSWORD_ENV}, or {loader.DEFAULT_PASSWORD} when that is unset or empty.)"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale", type=float, default=1.0,
-            help="住户与居民数量的倍数，1.0 约为 5000 户、12000 人 (households and residents: 1.0 is about 5,000 and 12,000)",
+            help="住户、居民与诉求数量的倍数，1.0 约为 5000 户、12000 人、3000 件诉求 "
+                 "(households, residents and cases: 1.0 is about 5,000, 12,000 and 3,000)",
         )
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="打印的登录地址 (the login URL to print)",
