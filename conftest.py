@@ -62,13 +62,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-SEED_MIGRATIONS = ["wangge.people.migrations.0002_seed_tags", "wangge.cases.migrations.0002_seed_categories_and_routing"]
+SEED_MIGRATIONS = [
+    "wangge.people.migrations.0002_seed_tags",
+    "wangge.cases.migrations.0002_seed_categories_and_routing",
+    "wangge.visits.migrations.0002_seed_care_policies",
+]
 
 
 @pytest.fixture
 def seeded_transactional_db(transactional_db):
     """A database that really commits, with the rows the migrations seed (tags,
-    categories, routing rules). A transactional test flushes every table when it
+    categories, routing rules, care policies). A transactional test flushes every table when it
     ends, seeded rows included, and Django's serialized rollback cannot bring
     them back once Playwright has started: its greenlets give the test another
     database connection object, one without the serialized copy."""

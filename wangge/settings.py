@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.ledger",
     "wangge.cases",
+    "wangge.visits",
     "wangge.open311",
     "wangge.demo",
     "wangge.web",

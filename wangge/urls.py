@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("wangge.ledger.urls")),
     path("", include("wangge.cases.urls")),
+    path("", include("wangge.visits.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password, verify_password
 from django.db import transaction
+from django.utils import timezone
 
 from wangge.accounts.models import User
 from wangge.accounts.roles import Role
@@ -26,6 +27,7 @@ from wangge.areas.services import household_address
 from wangge.cases.models import Case
 from wangge.people.models import Relation, Resident, Tag
 from wangge.people.names import pinyin_keys
+from wangge.visits.demo import load_demo_visits
 
 from . import cases, city, names, population
 from .geometry import PRECISION, Rect
@@ -64,8 +66,9 @@ class LoadResult:
 def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = None) -> LoadResult:
     """Create the demo city unless it exists, then make sure every demo account, post and password is in place.
 
-    A new city also gets its case history; ``now`` places the open cases (the
-    current time when not given; pass one to load the same cases twice).
+    A new city also gets its case history and a year of visits; ``now`` places
+    the open cases and the due care visits (the current time when not given;
+    pass one to load the same city twice).
     """
     created = not Area.objects.filter(code=city.CITY_CODE).exists()
     if created:
@@ -74,6 +77,7 @@ def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = N
     ensure_accounts(accounts, password)
     if created:
         cases.load(scale=scale, accounts=accounts, now=now)
+        load_demo_visits(random.Random(f"{SEED}:visits"), timezone.localdate(now or timezone.now()))
     return LoadResult(created=created, counts=city_counts(), accounts=accounts)
 
 
