@@ -6,9 +6,9 @@ does not break the chain), then escalates. :func:`schedule` starts the chain
 and is safe to call at every start of the app: it does nothing while a run is
 already waiting.
 """
-from django.conf import settings
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.backend import DatabaseBackend

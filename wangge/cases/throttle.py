@@ -13,7 +13,6 @@ from django.conf import settings
 from django.shortcuts import render
 from ninja.throttling import AnonRateThrottle
 
-
 POST_RATE = "WANGGE_PUBLIC_POST_RATE"
 GET_RATE = "WANGGE_PUBLIC_GET_RATE"
 

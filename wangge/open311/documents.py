@@ -12,13 +12,13 @@ it carries the client's description and address (with phone and ID numbers
 masked), the office or partner in charge and the status, never the reporter's
 contact details, the staff's names or their notes.
 """
-from django.conf import settings
 import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 

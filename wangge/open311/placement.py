@@ -10,18 +10,17 @@ when the location is one of the city's addresses.
 
 What cannot be placed so waits for a person (services.place_request).
 """
-from django.conf import settings
 import math
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Value
 from django.db.models.functions import Length
 
 from wangge.areas.codes import Level
 from wangge.areas.models import Area, Household
 from wangge.cases import geo
-
 
 EARTH_RADIUS_KM = 6371.0
 # Enough address matches to tell whether the longest ones agree on a grid.

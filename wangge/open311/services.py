@@ -6,11 +6,11 @@ that records it: a resident report (source ``resident``) in its grid, at the
 level and with the deadline its category's routing rule gives, on the grid
 worker's (or the community's) work list like any other report.
 """
-from django.conf import settings
 import hashlib
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction

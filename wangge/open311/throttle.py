@@ -2,13 +2,12 @@
 without a key per client address (found as django-ninja finds it, so
 NINJA_NUM_PROXIES applies behind a proxy). Counted in Django's cache by
 django-ninja's SimpleRateThrottle, like the public case endpoints."""
-from django.conf import settings
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja.throttling import SimpleRateThrottle
-
 
 RATE_RE = re.compile(r"^[1-9]\d*/(s|m|h|d)$")
 
