@@ -18,6 +18,7 @@ from wangge.cases.api import public_router as cases_public_router
 from wangge.cases.api import router as cases_router
 from wangge.cases.services import CaseVersionConflict
 from wangge.people.api import router as people_router
+from wangge.stats.api import router as stats_router
 from wangge.visits.api import router as visits_router
 
 api = NinjaAPI(
@@ -77,3 +78,4 @@ api.add_router("", people_router)
 api.add_router("", cases_router)
 api.add_router("", cases_public_router)
 api.add_router("", visits_router)
+api.add_router("", stats_router)

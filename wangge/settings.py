@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wangge.ledger",
     "wangge.cases",
     "wangge.visits",
+    "wangge.stats",
     "wangge.open311",
     "wangge.demo",
     "wangge.web",
@@ -212,6 +213,16 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"
+# Front-end packages come from npm (package.json, `npm ci` in scripts/setup); only the
+# files named here are served, under the static path on the left.
+NPM_STATIC_FILES = {
+    "echarts/echarts.min.js": PROJECT_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "wangge.stats.finders.NpmFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

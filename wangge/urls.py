@@ -13,5 +13,6 @@ urlpatterns = [
     path("ledger/", include("wangge.ledger.urls")),
     path("", include("wangge.cases.urls")),
     path("", include("wangge.visits.urls")),
+    path("", include("wangge.stats.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -1,0 +1,416 @@
+"""The figures (统计指标): the one place that defines them.
+
+Every page, export and API endpoint reads its figures from :func:`compute`
+(or :func:`monthly`), so a number on the dashboard, in Excel and from
+``GET /api/v1/stats`` is the same number. docs/stats.md states each rule again
+in words; change both together.
+
+Rules common to all figures
+  * An area means the area and all its descendants (its code is a prefix of theirs).
+  * A period is ``[date_from, date_to]``, whole days in the city's time zone,
+    both ends included.
+  * Everything is read through the viewer's Scope; an area outside it is a 404.
+  * A rate is a fraction between 0 and 1 rounded to 4 places, or ``None`` when
+    its denominator is 0 (nothing to measure is not 0%).
+  * Figures measure outcomes for residents (problems solved, on time, satisfied),
+    never the activity of individual workers (减负): nothing here is per person.
+
+Count figures are functions returning an aggregate expression; :func:`compute`
+evaluates all of them in one query over the area's cases. Rates are functions
+of those counts.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from wangge.accounts.scope import Scope
+from wangge.areas.codes import Level
+from wangge.areas.models import Area
+from wangge.cases.models import Case, CaseEvent, Rating, Source
+from wangge.cases.states import ACTIVE, Action, Status
+from wangge.visits import selectors as visit_selectors
+
+# 主动发现: what staff found themselves, before anyone complained.
+PROACTIVE_SOURCES = (Source.VISIT, Source.PATROL)
+# 基本满意 counts as 0.9 of 满意, as Beijing's 接诉即办 assessment does.
+BASICALLY_SATISFIED_WEIGHT = 0.9
+# Finished: 结案 and, after the reporter's rating, 已评价.
+FINISHED = (Status.CLOSED, Status.RATED)
+# Not cases in their own right: refused, or a duplicate merged into its original.
+NOT_CASES = (Status.REJECTED, Status.MERGED)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period's bounds as moments, and "now" for snapshot figures."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    begin: datetime.datetime
+    finish: datetime.datetime  # exclusive: the start of the day after date_to
+    now: datetime.datetime
+
+    @classmethod
+    def of(cls, date_from: datetime.date, date_to: datetime.date, now: datetime.datetime | None = None) -> Period:
+        begin, finish = visit_selectors.day_bounds(date_from, date_to)
+        return cls(date_from, date_to, begin, finish, now or timezone.now())
+
+    def within(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.begin, f"{field}__lt": self.finish})
+
+    @property
+    def due_until(self) -> datetime.datetime:
+        """Deadlines count as due only once they have passed: a case due later today is not late yet."""
+        return min(self.finish, self.now)
+
+
+def ratio(numerator, denominator) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+# --- case counts (one aggregate query) -------------------------------------------------
+def reported(p: Period) -> Q:
+    """Reported in the period, not merged into another case."""
+    return p.within("reported_at") & ~Q(status=Status.MERGED)
+
+
+def accepted(p: Period) -> Q:
+    return p.within("accepted_at")
+
+
+def due(p: Period) -> Q:
+    return Q(deadline__gte=p.begin, deadline__lt=p.due_until) & ~Q(status__in=NOT_CASES)
+
+
+def cases_reported(p: Period):
+    """上报数 cases_reported: cases reported in the period (by reported_at), merged duplicates left out.
+    Cases reported in the period, whatever their status now, except those merged into an original."""
+    return Count("pk", filter=reported(p))
+
+
+def cases_accepted(p: Period):
+    """立案数 cases_accepted: cases accepted (立案) in the period, by accepted_at."""
+    return Count("pk", filter=accepted(p))
+
+
+def cases_closed(p: Period):
+    """结案数 cases_closed: cases closed (结案) in the period, by closed_at; a case reopened
+    afterwards (返工) no longer counts until it is closed again."""
+    return Count("pk", filter=p.within("closed_at"))
+
+
+def cases_due(p: Period):
+    """应结案数 cases_due: cases whose current deadline (办理时限) fell in the period and has
+    already passed, rejected and merged cases left out. The denominator of the closure rates."""
+    return Count("pk", filter=due(p))
+
+
+def cases_due_closed(p: Period):
+    """已结案的应结案数 cases_due_closed: of cases_due, those closed now (closed or rated)."""
+    return Count("pk", filter=due(p) & Q(closed_at__isnull=False))
+
+
+def closed_on_time(p: Period):
+    """按期结案数 closed_on_time: of cases_due, those closed no later than their deadline."""
+    return Count("pk", filter=due(p) & Q(closed_at__isnull=False, closed_at__lte=F("deadline")))
+
+
+def cases_reworked(p: Period):
+    """返工数 cases_reworked: of cases accepted in the period, those reopened at least once
+    (failed verification or a dissatisfied rating)."""
+    return Count("pk", filter=accepted(p) & Q(reopened_count__gt=0))
+
+
+def cases_resolved(p: Period):
+    """解决数 cases_resolved: of cases accepted in the period, those finished now (closed or rated)."""
+    return Count("pk", filter=accepted(p) & Q(status__in=FINISHED))
+
+
+def cases_responded(p: Period):
+    """响应数 cases_responded: of cases reported in the period, those answered: accepted (立案)
+    or rejected with a reason (不予立案)."""
+    return Count("pk", filter=reported(p) & (Q(accepted_at__isnull=False) | Q(status=Status.REJECTED)))
+
+
+def proactive_cases(p: Period):
+    """主动发现数 proactive_cases: of cases reported in the period, those found on a visit or a patrol."""
+    return Count("pk", filter=reported(p) & Q(source__in=PROACTIVE_SOURCES))
+
+
+def overdue_now(p: Period):
+    """当前超期数 overdue_now: a snapshot, not bound to the period: cases waiting for or under
+    work (reported, accepted, dispatched, in progress) whose deadline has passed now."""
+    return Count("pk", filter=Q(status__in=ACTIVE, deadline__lt=p.now))
+
+
+def ratings(p: Period):
+    """评价数 ratings: cases rated in the period (by rated_at), by their latest rating."""
+    return Count("pk", filter=p.within("rated_at") & ~Q(rating=""))
+
+
+def ratings_satisfied(p: Period):
+    """满意数 ratings_satisfied: of ratings, 满意."""
+    return Count("pk", filter=p.within("rated_at") & Q(rating=Rating.SATISFIED))
+
+
+def ratings_basically_satisfied(p: Period):
+    """基本满意数 ratings_basically_satisfied: of ratings, 基本满意."""
+    return Count("pk", filter=p.within("rated_at") & Q(rating=Rating.BASICALLY_SATISFIED))
+
+
+def ratings_dissatisfied(p: Period):
+    """不满意数 ratings_dissatisfied: of ratings, 不满意."""
+    return Count("pk", filter=p.within("rated_at") & Q(rating=Rating.DISSATISFIED))
+
+
+def avg_handling_hours(p: Period):
+    """平均办理时长 avg_handling_hours: for cases closed in the period, the mean time from
+    report to closure (结案), in hours rounded to 1 place; None without such cases."""
+    return Avg(
+        ExpressionWrapper(F("closed_at") - F("reported_at"), output_field=DurationField()),
+        filter=p.within("closed_at"),
+    )
+
+
+CASE_COUNTS = (
+    cases_reported, cases_accepted, cases_closed, cases_due, cases_due_closed, closed_on_time,
+    cases_reworked, cases_resolved, cases_responded, proactive_cases, overdue_now,
+    ratings, ratings_satisfied, ratings_basically_satisfied, ratings_dissatisfied, avg_handling_hours,
+)
+
+
+# --- rates -----------------------------------------------------------------------------
+def on_time_closure_rate(f: dict) -> float | None:
+    """按期结案率 on_time_closure_rate = closed_on_time / cases_due: of the cases whose deadline
+    fell in the period (and has passed), the share closed by that deadline."""
+    return ratio(f["closed_on_time"], f["cases_due"])
+
+
+def closure_rate(f: dict) -> float | None:
+    """结案率 closure_rate = cases_due_closed / cases_due: of the cases due in the period,
+    the share closed now, on time or late."""
+    return ratio(f["cases_due_closed"], f["cases_due"])
+
+
+def rework_rate(f: dict) -> float | None:
+    """返工率 rework_rate = cases_reworked / cases_accepted."""
+    return ratio(f["cases_reworked"], f["cases_accepted"])
+
+
+def proactive_share(f: dict) -> float | None:
+    """主动发现率 proactive_share = proactive_cases / cases_reported: the share of cases found
+    on visits and patrols rather than waiting for residents to come (坐等上门)."""
+    return ratio(f["proactive_cases"], f["cases_reported"])
+
+
+def response_rate(f: dict) -> float | None:
+    """响应率 response_rate = cases_responded / cases_reported."""
+    return ratio(f["cases_responded"], f["cases_reported"])
+
+
+def resolution_rate(f: dict) -> float | None:
+    """解决率 resolution_rate = cases_resolved / cases_accepted."""
+    return ratio(f["cases_resolved"], f["cases_accepted"])
+
+
+def satisfaction_rate(f: dict) -> float | None:
+    """满意率 satisfaction_rate = (满意 + 0.9 × 基本满意) / ratings, the rule of Beijing's 接诉即办
+    assessment: 基本满意 counts as 0.9 of 满意, 不满意 as 0."""
+    weighted = f["ratings_satisfied"] + BASICALLY_SATISFIED_WEIGHT * f["ratings_basically_satisfied"]
+    return ratio(weighted, f["ratings"])
+
+
+RATES = (on_time_closure_rate, closure_rate, rework_rate, proactive_share, response_rate, resolution_rate,
+         satisfaction_rate)
+
+
+# --- breakdowns ------------------------------------------------------------------------
+def escalated(cases: QuerySet[Case], p: Period) -> int:
+    """升级数 escalated: cases escalated (升级) at least once in the period, by the escalation's time."""
+    events = CaseEvent.objects.filter(
+        action=Action.ESCALATE, created_at__gte=p.begin, created_at__lt=p.finish, case__in=cases.values("pk")
+    )
+    return events.values("case").distinct().count()
+
+
+def by_category(cases: QuerySet[Case], p: Period) -> list[dict]:
+    """分类 by_category: cases reported in the period per top-level category (a sub-class counts
+    for its parent), most first: ``[{"code", "name", "count"}]``."""
+    rows = cases.filter(reported(p)).annotate(
+        top_code=Coalesce("category__parent__code", "category__code"),
+        top_name=Coalesce("category__parent__name", "category__name"),
+    ).values("top_code", "top_name").annotate(n=Count("pk")).order_by("-n", "top_code")
+    return [{"code": r["top_code"], "name": r["top_name"], "count": r["n"]} for r in rows]
+
+
+def by_source(cases: QuerySet[Case], p: Period) -> dict[str, int]:
+    """来源 by_source: cases reported in the period per source (every source present, 0 if none)."""
+    counts = dict(cases.filter(reported(p)).values_list("source").annotate(n=Count("pk")))
+    return {value: counts.get(value, 0) for value in Source.values}
+
+
+def by_level(cases: QuerySet[Case], p: Period) -> dict[str, int]:
+    """层级 by_level: cases reported in the period per current handling level (grid … city)."""
+    counts = dict(cases.filter(reported(p)).values_list("level").annotate(n=Count("pk")))
+    return {value: counts.get(value, 0) for value in (Level.GRID, Level.COMMUNITY, Level.STREET, Level.CITY)}
+
+
+def visit_figures(scope: Scope, area: str, p: Period) -> dict:
+    """Visit figures, as visits.selectors.coverage defines them (docs/visits.md):
+    households (户数, registered now), households_visited (走访户数: households reached at least
+    once in the period by a home visit, call or chat), visit_coverage (走访覆盖率 =
+    households_visited / households), visits (走访次数) and visits_by_kind, needs_surfaced
+    (发现问题数), solved_on_spot (当场解决数), needs_to_cases (转为诉求单数) and
+    solved_on_spot_rate (当场解决率 = solved_on_spot / needs_surfaced)."""
+    cov, = visit_selectors.coverage(scope, area, p.date_from, p.date_to)
+    return {
+        "households": cov.households,
+        "households_visited": cov.households_visited,
+        "visit_coverage": None if cov.rate is None else round(cov.rate, 4),
+        "visits": cov.visits,
+        "visits_by_kind": {value: n for value, _label, n in cov.kind_counts()},
+        "needs_surfaced": cov.needs,
+        "solved_on_spot": cov.solved_on_spot,
+        "needs_to_cases": cov.cases_raised,
+        "solved_on_spot_rate": None if cov.solved_share is None else round(cov.solved_share, 4),
+    }
+
+
+# --- the whole set -------------------------------------------------------------------------
+def area_cases(scope: Scope, area: str) -> QuerySet[Case]:
+    return scope.filter(Case).filter(area_code__startswith=area)
+
+
+def compute(
+    scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *, now: datetime.datetime | None = None
+) -> dict:
+    """All figures of ``area`` (with its descendants) over ``[date_from, date_to]``, as one dict
+    with stable English keys. OutOfScope (404) for an area the scope does not cover."""
+    scope.require(area)
+    place = scope.get_or_404(Area, code=area)
+    p = Period.of(date_from, date_to, now)
+    cases = area_cases(scope, area)
+    counts = cases.aggregate(**{fn.__name__: fn(p) for fn in CASE_COUNTS})
+    hours = counts.pop("avg_handling_hours")
+    result = {
+        "area": place.code, "area_name": place.name, "level": place.level,
+        "from": date_from.isoformat(), "to": date_to.isoformat(),
+        **counts,
+        "avg_handling_hours": _hours(hours),
+        "escalated": escalated(cases, p),
+    }
+    result.update({fn.__name__: fn(result) for fn in RATES})
+    result.update({
+        "by_category": by_category(cases, p),
+        "by_source": by_source(cases, p),
+        "by_level": by_level(cases, p),
+    })
+    result.update(visit_figures(scope, area, p))
+    return result
+
+
+def children(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *, now=None) -> list[dict]:
+    """:func:`compute` for each child area in scope, in code order."""
+    scope.require(area)
+    kids = Area.objects.filter(parent__code=area).order_by("code")
+    return [compute(scope, kid.code, date_from, date_to, now=now) for kid in scope.filter(kids)]
+
+
+def _hours(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return round(value.total_seconds() / 3600, 1)
+    return round(float(value) / 3_600_000_000, 1)  # microseconds, as some backends return a duration
+
+
+# --- trends --------------------------------------------------------------------------------
+def month_starts(last: datetime.date, months: int) -> list[datetime.date]:
+    first = last.replace(day=1)
+    starts = []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return starts[::-1]
+
+
+def monthly(scope: Scope, area: str, last: datetime.date, months: int = 12, *, now=None) -> list[dict]:
+    """Per calendar month, the ``months`` months up to the one holding ``last``: cases_reported,
+    proactive_cases, cases_closed, cases_due, closed_on_time and their rates, with the same rules as
+    :func:`compute` (a month = the period from its first to its last day). A few grouped queries."""
+    scope.require(area)
+    starts = month_starts(last, months)
+    first, end = starts[0], (starts[-1] + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    p = Period.of(first, end, now)
+    cases = area_cases(scope, area)
+    tz = timezone.get_current_timezone()
+    rows = {s: {"month": s.strftime("%Y-%m"), "cases_reported": 0, "proactive_cases": 0, "cases_closed": 0,
+                "cases_due": 0, "closed_on_time": 0} for s in starts}
+
+    def add(queryset, field: str, **aggregates):
+        grouped = queryset.annotate(m=TruncMonth(field, tzinfo=tz)).values("m").annotate(**aggregates)
+        for row in grouped:
+            key = row.pop("m")
+            key = key.date() if isinstance(key, datetime.datetime) else key
+            if key in rows:
+                for name, value in row.items():
+                    rows[key][name] += value
+
+    add(cases.filter(reported(p)), "reported_at", cases_reported=Count("pk"),
+        proactive_cases=Count("pk", filter=Q(source__in=PROACTIVE_SOURCES)))
+    add(cases.filter(p.within("closed_at")), "closed_at", cases_closed=Count("pk"))
+    add(cases.filter(due(p)), "deadline", cases_due=Count("pk"),
+        closed_on_time=Count("pk", filter=Q(closed_at__isnull=False, closed_at__lte=F("deadline"))))
+    out = []
+    for s in starts:
+        row = rows[s]
+        row["proactive_share"] = ratio(row["proactive_cases"], row["cases_reported"])
+        row["on_time_closure_rate"] = ratio(row["closed_on_time"], row["cases_due"])
+        out.append(row)
+    return out
+
+
+# --- names ---------------------------------------------------------------------------------
+# The Chinese name of each scalar figure, in the order exports and docs list them.
+LABELS = {
+    "cases_reported": "上报数",
+    "cases_accepted": "立案数",
+    "cases_closed": "结案数",
+    "cases_due": "应结案数",
+    "cases_due_closed": "应结案中已结案数",
+    "closed_on_time": "按期结案数",
+    "on_time_closure_rate": "按期结案率",
+    "closure_rate": "结案率",
+    "cases_reworked": "返工数",
+    "rework_rate": "返工率",
+    "avg_handling_hours": "平均办理时长（小时）",
+    "overdue_now": "当前超期数",
+    "escalated": "升级数",
+    "proactive_cases": "主动发现数",
+    "proactive_share": "主动发现率",
+    "cases_responded": "响应数",
+    "response_rate": "响应率",
+    "cases_resolved": "解决数",
+    "resolution_rate": "解决率",
+    "ratings": "评价数",
+    "ratings_satisfied": "满意",
+    "ratings_basically_satisfied": "基本满意",
+    "ratings_dissatisfied": "不满意",
+    "satisfaction_rate": "满意率",
+    "households": "户数",
+    "households_visited": "走访户数",
+    "visit_coverage": "走访覆盖率",
+    "visits": "走访次数",
+    "needs_surfaced": "发现问题数",
+    "solved_on_spot": "当场解决数",
+    "needs_to_cases": "转为诉求单数",
+    "solved_on_spot_rate": "当场解决率",
+}
+RATE_KEYS = frozenset(
+    {fn.__name__ for fn in RATES} | {"visit_coverage", "solved_on_spot_rate"}
+)
