@@ -14,17 +14,20 @@ PASSWORD = os.environ.get("WANGGE_DEMO_PASSWORD") or "wangge-demo-2026"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
+PHONE, DESKTOP = (390, 760), (1280, 1100)
 SHOTS = [
-    # (account, path, file name)
-    ("demo_grid", "/residents/?q=lyr", "resident-search.png"),
+    # (account, path, file name, viewport)
+    ("demo_grid", "/residents/?q=lyr", "resident-search.png", PHONE),
+    ("demo_city", "/stats/220184/?from=2024-07-01&to=2025-06-30", "dashboard.png", DESKTOP),
 ]
 
 
 def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        for username, path, name in SHOTS:
-            context = browser.new_context(viewport={"width": 390, "height": 760}, device_scale_factor=2, locale="zh-CN")
+        for username, path, name, (width, height) in SHOTS:
+            context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
+                                          locale="zh-CN")
             page = context.new_page()
             page.goto(f"{BASE}/login/")
             page.get_by_label("用户名").fill(username)
@@ -32,6 +35,7 @@ def main():
             page.get_by_role("button", name="登录").click()
             page.wait_for_url(f"{BASE}/")
             page.goto(f"{BASE}{path}")
+            page.wait_for_load_state("networkidle")
             page.screenshot(path=OUT / name)
             context.close()
         browser.close()
