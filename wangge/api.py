@@ -13,13 +13,16 @@ from ninja.security import django_auth
 
 from wangge.accounts.api import BearerAuth
 from wangge.accounts.api import router as accounts_router
+from wangge.activities.api import router as activities_router
 from wangge.areas.api import router as areas_router
 from wangge.cases.api import public_router as cases_public_router
 from wangge.cases.api import router as cases_router
 from wangge.cases.services import CaseVersionConflict
+from wangge.partners.api import router as partners_router
 from wangge.people.api import router as people_router
 from wangge.stats.api import router as stats_router
 from wangge.visits.api import router as visits_router
+from wangge.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="wangge API",
@@ -78,4 +81,7 @@ api.add_router("", people_router)
 api.add_router("", cases_router)
 api.add_router("", cases_public_router)
 api.add_router("", visits_router)
+api.add_router("", partners_router)
+api.add_router("", volunteers_router)
 api.add_router("", stats_router)
+api.add_router("", activities_router)

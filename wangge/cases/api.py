@@ -278,6 +278,7 @@ class DispatchTo(Schema):
     username: str = ""
     level: str = ""
     name: str = ""
+    partner: int | None = None  # kind "partner": the partner's id (or its name in ``name``)
 
 
 class TransitionIn(Schema):
@@ -294,6 +295,8 @@ class TransitionIn(Schema):
 def _dispatch_target(to: DispatchTo | None) -> dict:
     if to is None:
         return {}
+    if to.kind == "partner" and to.partner:
+        return {"to_partner_id": to.partner}
     targets = {"user": ("to_user", to.username), "level": ("to_level", to.level), "partner": ("to_partner", to.name)}
     if to.kind not in targets:
         raise ValidationError({"to": [_("派遣对象类型应为 user、level 或 partner")]})

@@ -203,8 +203,13 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="owned_cases", verbose_name=_("承办人"),
     )
-    # Partners get their own app later; until then a dispatch to one records its name.
+    # The partner's name as dispatched (kept for history and for dispatches by name
+    # alone), and the organisation itself when known: its staff see and work the case.
     owner_partner = models.CharField(_("承办联建单位"), max_length=100, blank=True)
+    owner_partner_org = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases", verbose_name=_("承办联建单位（机构）"),
+    )
 
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED, db_index=True)
     deadline = models.DateTimeField(_("办理时限"), db_index=True)
@@ -242,6 +247,10 @@ class Case(models.Model):
                 | Q(owner_kind=OwnerKind.PARTNER, owner_user__isnull=True) & ~Q(owner_partner="")
                 | Q(owner_kind=OwnerKind.OFFICE, owner_user__isnull=True, owner_partner=""),
                 name="case_exactly_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_partner_org__isnull=True) | Q(owner_kind=OwnerKind.PARTNER),
+                name="case_partner_org_only_when_partner",
             ),
         ]
 

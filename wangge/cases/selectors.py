@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wangge.accounts.roles import AREA_ROLES
-from wangge.accounts.scope import Scope
+from wangge.accounts.scope import OutOfScope, Scope
 from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Building, Household
 from wangge.areas.selectors import areas_for, households_for, root_areas
 
-from .models import Case, CaseEvent, CasePhoto, Category, Source, Urgency
+from wangge.partners.selectors import partner_ids_of
+
+from .models import Case, CaseEvent, CasePhoto, Category, OwnerKind, Source, Urgency
 from .states import (
     ACTIVE,
     LEVEL_ROLES,
@@ -52,7 +54,7 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_wangge_case_actor", None)
     if cached is None:
         posts = tuple(user.posts.filter(role__in=AREA_ROLES).values_list("role", "area_code"))
-        cached = Actor(user=user, posts=posts)
+        cached = Actor(user=user, posts=posts, partners=partner_ids_of(user))
         user._wangge_case_actor = cached
     return cached
 
@@ -72,6 +74,24 @@ def cases_for(scope: Scope) -> QuerySet[Case]:
     )
 
 
+def visible_q(user) -> Q:
+    """The cases a user sees: those in their area scope, and those dispatched to a
+    partner they act for (partner staff hold no area scope; this is all they see)."""
+    scope = Scope.for_user(user)
+    q = scope.q("area_code")
+    partners = partner_ids_of(user)
+    if partners:
+        q |= Q(owner_kind=OwnerKind.PARTNER, owner_partner_org__in=partners)
+    return q
+
+
+def visible_cases(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    queryset = Case.objects.all() if queryset is None else queryset
+    return queryset.filter(visible_q(user)).select_related(
+        "category", "category__parent", "grid", "owner_area", "owner_user", "merged_into", "reporter_user"
+    )
+
+
 def search_cases(
     user, *, work_list: str = "", status: str = "", category: str = "", source: str = "", urgency: str = "",
     area: str = "", date_from: datetime.date | None = None, date_to: datetime.date | None = None,
@@ -82,7 +102,7 @@ def search_cases(
     the dates bound the day of reporting (in the city's time zone). An unknown
     list or value raises ValidationError naming the filter.
     """
-    cases = cases_for(Scope.for_user(user))
+    cases = visible_cases(user)
     if work_list:
         cases = _work_list(cases, user, work_list)
     errors = {}
@@ -112,7 +132,10 @@ def _work_list(cases: QuerySet[Case], user, name: str) -> QuerySet[Case]:
     now = timezone.now()
     posts = actor_for(user).posts
     if name == "mine":
-        return cases.filter(owner_user=user, status__in=OPEN)
+        mine = Q(owner_user=user)
+        if partner_ids_of(user):
+            mine |= Q(owner_kind=OwnerKind.PARTNER, owner_partner_org__in=partner_ids_of(user))
+        return cases.filter(mine, status__in=OPEN)
     if name == "queue":
         # Everything at the level of one of my posts, in that post's area, still to be done.
         return cases.filter(_any_of(Q(level=ROLE_LEVEL[role], area_code__startswith=code) for role, code in posts),
@@ -144,8 +167,11 @@ def _any_of(qs) -> Q:
 
 
 def case_in_scope(user, number: str) -> Case:
-    scope = Scope.for_user(user)
-    return scope.get_or_404(cases_for(scope), number=number)
+    """One case the user sees (see visible_q), or a 404 whether it exists elsewhere or not."""
+    case = visible_cases(user).filter(number=number).first()
+    if case is None:
+        raise OutOfScope(_("未找到，或不在您的管辖范围内"))
+    return case
 
 
 def case_photo(user, number: str, photo_id: int) -> CasePhoto:

@@ -24,9 +24,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import Scope
+from wangge.accounts.scope import OutOfScope, Scope
 from wangge.areas.codes import Level
 from wangge.areas.models import Area, Building, Household
+from wangge.partners.selectors import partner_for_case, partner_named_for_case, partner_users
 from wangge.people.models import Resident
 from wangge.people.validators import validate_phone
 
@@ -45,7 +46,7 @@ from .models import (
     Urgency,
 )
 from .photos import check as check_photos
-from .selectors import actor_for, handled_by_of
+from .selectors import actor_for, handled_by_of, visible_q
 from .states import (
     ACTIVE,
     LEVELS,
@@ -367,6 +368,8 @@ def _notify_owner(case: Case, actor: Actor, action: str, note: str) -> None:
         users = [case.owner_user]
     else:
         users = list(notifications.office_users(case.owner_area.code, case.level))
+        if case.owner_kind == OwnerKind.PARTNER and case.owner_partner_org_id:
+            users += partner_users(case.owner_partner_org_id)
     users = [u for u in users if actor.user is None or u.pk != actor.user.pk]
     text = _("诉求 %(number)s「%(title)s」：%(action)s") % {
         "number": case.number, "title": case.title, "action": Action(action).label,
@@ -387,7 +390,16 @@ def _photo_limit(actor: Actor) -> int:
 
 
 def _in_scope(user, number: str) -> Callable[[], Case]:
-    return lambda: Scope.for_user(user).get_or_404(Case.objects.select_for_update(), number=number)
+    """The case locked, if the user sees it (their scope, or their partner's dispatched cases)."""
+
+    def find():
+        # No select_related here: PostgreSQL refuses FOR UPDATE across nullable outer joins.
+        case = Case.objects.select_for_update().filter(visible_q(user), number=number).first()
+        if case is None:
+            raise OutOfScope(_("未找到，或不在您的管辖范围内"))
+        return case
+
+    return find
 
 
 def _any(**lookup) -> Callable[[], Case]:
@@ -421,6 +433,7 @@ def _move(case: Case, level: str) -> None:
 
 def _to_office(case: Case) -> None:
     case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.OFFICE, None, ""
+    case.owner_partner_org = None
 
 
 def _rework(case: Case) -> None:
@@ -452,16 +465,19 @@ def reject_case(*, actor, number: str, version: int, reason: str, photos=()) -> 
 
 def dispatch_case(
     *, actor, number: str, version: int, to_user: str = "", to_level: str = "", to_partner: str = "",
-    note: str = "", photos=(),
+    to_partner_id: int | None = None, note: str = "", photos=(),
 ) -> Case:
     """派遣 to exactly one of: a person (username) whose post covers the case's grid,
-    a level's office (grid/community/street/city), or a partner organisation (by name).
+    a level's office (grid/community/street/city), or a partner organisation — by
+    id (one the dispatcher sees that serves the case's grid; its staff then see and
+    work the case) or by name (linked to the organisation when exactly one such
+    partner has that name; otherwise the name alone is recorded, as before).
 
     Only down or sideways: a person or office at the case's level or below. The
     case's level becomes the target's; a partner works under the current level.
     The deadline stays.
     """
-    if sum(bool(t) for t in (to_user, to_level, to_partner)) != 1:
+    if sum(bool(t) for t in (to_user, to_level, to_partner, to_partner_id)) != 1:
         raise ValidationError({"to": [_("请指定一个派遣对象：人员、层级或联建单位")]})
 
     def change(case: Case) -> None:
@@ -473,11 +489,18 @@ def dispatch_case(
             _check_downward(case, to_level)
             _move(case, to_level)
             _to_office(case)
+        elif to_partner_id:
+            org = partner_for_case(actor, to_partner_id, case.area_code)
+            if org is None:
+                raise ValidationError({"to": [_("未找到该联建单位，或其服务区域不含该诉求所在网格")]})
+            case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.PARTNER, None, org.name
+            case.owner_partner_org = org
         else:
             name = to_partner.strip()
             if len(name) > 100:
                 raise ValidationError({"to": [_("联建单位名称不能超过 100 个字")]})
             case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.PARTNER, None, name
+            case.owner_partner_org = partner_named_for_case(actor, name, case.area_code)
 
     return _staff(Action.DISPATCH, actor, number, version, note=note, uploads=photos, change=change)
 
@@ -492,6 +515,7 @@ def _assign_user(case: Case, username: str) -> None:
         raise ValidationError({"to": [_downward_only()]})
     _move(case, LEVELS[max(fitting)])
     case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.USER, user, ""
+    case.owner_partner_org = None
 
 
 def _downward_only() -> str:

@@ -45,6 +45,11 @@ Allowed by case level (g grid, c community, s street, x city)::
     rate      closed                         rated         -            gc         gcs     gcsx   resident
 
 (WORKER rows: the assignee always may; anyone else only while no person holds it.)
+
+Partner staff (PartnerMembership, no area scope) see only the cases dispatched to
+their organisation (owner_partner_org) and may take exactly the PARTNER_ACTIONS
+on them: start and handle. Handling hands the case back (处置反馈) for the
+community's check; they do not accept, dispatch, escalate, verify or close.
 """
 from __future__ import annotations
 
@@ -116,6 +121,10 @@ def level_above(level: str) -> str | None:
     return LEVELS[rank] if rank < len(LEVELS) else None
 
 
+# What partner staff may do on a case dispatched to their organisation.
+PARTNER_ACTIONS = frozenset({Action.START, Action.HANDLE})
+
+
 class Who(models.TextChoices):
     LEVEL = "level", gettext_lazy("本级或上级")
     WORKER = "worker", gettext_lazy("承办人或本级")
@@ -171,6 +180,7 @@ class Actor:
     user: object | None
     posts: tuple = ()
     kind: str = "staff"  # staff | system | resident
+    partners: frozenset = frozenset()  # ids of the partners the user acts for
 
     @classmethod
     def system(cls) -> Actor:
@@ -194,6 +204,12 @@ class Actor:
     def role_over(self, area_code: str) -> str | None:
         covering = self.covering(area_code)
         return covering[0][1] if covering else None
+
+    def acts_for_owner_partner(self, case) -> bool:
+        """Is the case dispatched to a partner this user acts for?"""
+        if not self.partners:  # most actors: no partner, nothing to look up on the case
+            return False
+        return case.owner_kind == "partner" and case.owner_partner_org_id in self.partners
 
     def holds_level(self, area_code: str, level: str) -> bool:
         return any(rank == RANK[level] for rank, _role in self.covering(area_code))
@@ -226,6 +242,8 @@ def refusal(transition: Transition, case, actor: Actor, *, handled_by_id: int | 
     if actor.kind == "resident":
         return None if transition.by_resident else _("请登录后%(action)s") % {"action": action}
 
+    if transition.action in PARTNER_ACTIONS and actor.acts_for_owner_partner(case):
+        return None
     rank = actor.rank_over(case.area_code)
     case_rank = RANK[case.level]
     if transition.who == Who.LEVEL:

@@ -1,0 +1,128 @@
+"""Writes of activities. Partners, volunteers and residents named must be visible
+to the actor; the organising area must be in scope."""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wangge.accounts.scope import Scope
+from wangge.areas.models import Area
+from wangge.cases.models import Category
+from wangge.partners.selectors import partners_for
+from wangge.people.models import Resident
+from wangge.volunteers.models import Volunteer
+
+from .models import Activity, ActivityKind
+
+FIELDS = ("title", "kind", "date", "place", "participants", "outcome")
+MAX_REPEATS = 24
+
+
+def _rows(queryset, ids, name: str, errors: dict) -> list:
+    ids = list(dict.fromkeys(ids or []))
+    found = list(queryset.filter(pk__in=ids))
+    if len(found) != len(ids):
+        errors[name] = [_("未找到，或不在您的管辖范围内：%(ids)s") % {
+            "ids": ", ".join(str(i) for i in sorted(set(ids) - {r.pk for r in found}))}]
+    return found
+
+
+def _links(scope: Scope, data: dict, errors: dict) -> dict:
+    links = {}
+    if data.get("partners") is not None:
+        links["partners"] = _rows(partners_for(scope), data["partners"], "partners", errors)
+    if data.get("volunteers") is not None:
+        links["volunteers"] = _rows(scope.filter(Volunteer), data["volunteers"], "volunteers", errors)
+    if data.get("residents") is not None:
+        links["residents"] = _rows(scope.filter(Resident), data["residents"], "residents", errors)
+    return links
+
+
+def _check(activity: Activity, scope: Scope, data: dict, errors: dict) -> None:
+    if not (activity.title or "").strip():
+        errors["title"] = [_("请填写活动名称")]
+    if activity.kind not in ActivityKind.values:
+        errors["kind"] = [_("不在可选值内：%(value)s") % {"value": activity.kind}]
+    if activity.participants is None or activity.participants < 0:
+        errors["participants"] = [_("服务人次不能为负数")]
+    if data.get("category"):
+        activity.category = Category.objects.filter(code=data["category"]).first()
+        if activity.category is None:
+            errors["category"] = [_("未知问题分类")]
+
+
+def _area(scope: Scope, code: str, errors: dict) -> Area | None:
+    code = (code or "").strip()
+    if not code:
+        errors["area"] = [_("请选择区域")]
+        return None
+    scope.require(code)
+    return Area.objects.filter(code=code).first()
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def create_activity(*, scope: Scope, actor, data: dict) -> list[Activity]:
+    """One activity, or a recurring series: ``repeat_every_months`` and ``repeat_count``
+    create that many activities (the first on ``date``) sharing the ``series`` label
+    (the title when none is given). Each later one starts with no participants."""
+    errors: dict = {}
+    area = _area(scope, data.get("area"), errors)
+    activity = Activity(area=area, created_by=actor, **{f: data[f] for f in FIELDS if data.get(f) is not None})
+    _check(activity, scope, data, errors)
+    links = _links(scope, data, errors)
+    every, count = data.get("repeat_every_months") or 0, data.get("repeat_count") or 1
+    if count > 1 and not (1 <= every <= 12) or not (1 <= count <= MAX_REPEATS):
+        errors["repeat"] = [_("重复：每 1–12 个月一次，最多 %(n)s 次") % {"n": MAX_REPEATS}]
+    if errors:
+        raise ValidationError(errors)
+    if count > 1:
+        activity.series = (data.get("series") or activity.title)[:100]
+    else:
+        activity.series = (data.get("series") or "")[:100]
+    created = []
+    with transaction.atomic():
+        for i in range(count):
+            row = Activity(**{f.attname: getattr(activity, f.attname) for f in Activity._meta.concrete_fields
+                              if f.name not in ("id", "created_at")})
+            if i:
+                row.date, row.participants, row.outcome = _add_months(activity.date, every * i), 0, ""
+            row.save()
+            for name, rows in links.items():
+                getattr(row, name).set(rows if i == 0 or name == "partners" else [])
+            created.append(row)
+    return created
+
+
+def update_activity(*, scope: Scope, activity: Activity, data: dict) -> Activity:
+    scope.require(activity.area_code)
+    errors: dict = {}
+    if data.get("area"):
+        activity.area = _area(scope, data["area"], errors)
+    for name in FIELDS + ("series",):
+        if data.get(name) is not None:
+            setattr(activity, name, data[name])
+    _check(activity, scope, data, errors)
+    links = _links(scope, data, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity.save()
+        for name, rows in links.items():
+            getattr(activity, name).set(rows)
+    return activity
+
+
+def delete_activity(*, scope: Scope, activity: Activity) -> None:
+    scope.require(activity.area_code)
+    activity.delete()

@@ -1,0 +1,36 @@
+"""Volunteers in the admin, scoped like everything else."""
+from django.contrib import admin
+
+from wangge.web.admin_site import ScopedAdmin, admin_site
+
+from .models import ServiceRecord, Team, Volunteer
+
+
+@admin.register(Volunteer, site=admin_site)
+class VolunteerAdmin(ScopedAdmin):
+    list_display = ("name", "area", "is_governance_partner", "is_active")
+    list_filter = ("is_governance_partner", "is_active")
+    search_fields = ("name",)
+    raw_id_fields = ("resident", "user")
+
+    def area_code_of(self, obj):
+        return obj.area.code if obj.area_id else obj.area_code
+
+
+@admin.register(Team, site=admin_site)
+class TeamAdmin(ScopedAdmin):
+    list_display = ("name", "area", "leader", "is_active")
+    raw_id_fields = ("leader", "members")
+
+    def area_code_of(self, obj):
+        return obj.area.code if obj.area_id else obj.area_code
+
+
+@admin.register(ServiceRecord, site=admin_site)
+class ServiceRecordAdmin(ScopedAdmin):
+    list_display = ("volunteer", "activity", "date", "hours", "confirmed_at")
+    date_hierarchy = "date"
+    raw_id_fields = ("volunteer", "team", "recorded_by", "confirmed_by")
+
+    def area_code_of(self, obj):
+        return obj.volunteer.area_code if obj.volunteer_id else obj.area_code
