@@ -1,11 +1,11 @@
 """Reads of cases that pages, the API and exports share. Staff reads go through
 the scope; the public reads go by tracking code and show no personal data."""
-from django.conf import settings
 import copy
 import datetime
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -19,7 +19,6 @@ from wangge.accounts.scope import OutOfScope, Scope
 from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Building, Household
 from wangge.areas.selectors import areas_for, households_for, root_areas
-
 from wangge.partners.selectors import partner_ids_of
 
 from .models import Case, CaseEvent, CasePhoto, Category, OwnerKind, Source, Urgency

@@ -13,10 +13,10 @@ All of it commits together or not at all. Staff verbs take the acting user;
 the escalation job acts as the system and residents act through the tracking
 code, both without a version (they change only what the table lets them).
 """
-from django.conf import settings
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
