@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wangge.stats",
     "wangge.open311",
     "wangge.demo",
+    "wangge.scale",
     "wangge.web",
     "django.contrib.admin",
     "django.contrib.auth",

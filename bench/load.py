@@ -1,0 +1,235 @@
+"""A bounded load test against a running server (scripts/serve) on loopback, over the synthetic city.
+
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --seconds 60 --concurrency 8
+
+Needs the synthetic city (manage.py generate_city; its accounts share the
+password generator.PASSWORD) in the server's database. Each of
+``--concurrency`` threads acts as one user, chosen round-robin from grid
+workers, community heads and the city administrator, and loops until the
+time is up over a realistic mix: 80 % reads (own case list, the office's
+queue, a resident search, the community's stats, the unread count), 20 %
+writes (a grid worker reports a case in their own grid; others read
+instead). Every request is timed from the client. A trivial endpoint
+(``GET /api/v1/categories``) is timed in a second phase as the baseline.
+Prints throughput, latency percentiles per kind and errors, the resident
+memory of the gunicorn workers before and after, and writes
+bench/load-results.json. Only loopback addresses are accepted.
+"""
+import argparse
+import http.client
+import json
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CITY = "229999"
+PASSWORD = "wangge-scale-2026"
+
+
+class Http:
+    def __init__(self, url):
+        parsed = urlparse(url)
+        if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
+            sys.exit("load tests run on loopback only")
+        self.host, self.port = parsed.hostname, parsed.port or 80
+        self.conn = None
+
+    def request(self, method, path, body=None, token=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                                  headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                    self.conn = None
+                return response.status, data
+            except (ConnectionError, http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError
+
+
+def token(http_, username):
+    status, data = http_.request("POST", "/api/v1/auth/token", {"username": username, "password": PASSWORD})
+    if status != 200:
+        sys.exit(f"login of {username} failed: {status} {data[:200]!r}")
+    return json.loads(data)["token"]
+
+
+def worker_rss(pattern="gunicorn wangge.wsgi"):
+    """Resident memory (MB) of each gunicorn worker process (children of the master)."""
+    try:
+        pids = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    except FileNotFoundError:
+        return {}
+    rss = {}
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        ppid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+        rss[pid] = {"ppid": ppid, "mb": round(kb / 1024, 1)}
+    masters = {p for p, v in rss.items() if str(v["ppid"]) not in rss}
+    return {p: v["mb"] for p, v in rss.items() if p not in masters}
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return None
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 1)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "load-results.json"))
+    args = parser.parse_args()
+
+    setup = Http(args.url)
+    # Who acts: read the accounts from the API as the city administrator.
+    admin = f"s{CITY}_admin"
+    admin_token = token(setup, admin)
+    # Accounts follow the generator's naming: s<grid>_grid, s<community>_head.
+    users = []
+    grids = _grid_codes(setup, admin_token)
+    for i in range(args.concurrency):
+        grid = grids[(i * 7919) % len(grids)]
+        kind = ("grid", "grid", "grid", "head", "admin")[i % 5]
+        username = {"grid": f"s{grid}_grid", "head": f"s{grid[:12]}_head", "admin": admin}[kind]
+        users.append({"kind": kind, "grid": grid, "token": token(setup, username)})
+
+    rss_before = worker_rss()
+    stop = time.monotonic() + args.seconds
+    samples, errors, lock = [], [], threading.Lock()
+
+    def run(user, seed):
+        http_ = Http(args.url)
+        r = random.Random(seed)
+        while time.monotonic() < stop:
+            kind, method, path, body = pick(r, user)
+            start = time.perf_counter()
+            try:
+                status, data = http_.request(method, path, body, token=user["token"])
+            except Exception as exc:  # noqa: BLE001 - every failure counts as an error
+                status, data = 0, repr(exc).encode()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                samples.append((kind, elapsed))
+                if status not in (200, 201):
+                    errors.append({"kind": kind, "status": status, "body": data[:200].decode(errors="replace")})
+
+    threads = [threading.Thread(target=run, args=(u, i)) for i, u in enumerate(users)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    rss_after = worker_rss()
+
+    # The baseline: the same concurrency on a trivial endpoint.
+    base_samples = []
+    stop = time.monotonic() + args.baseline_seconds
+
+    def trivial(seed):
+        http_ = Http(args.url)
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            status, _data = http_.request("GET", "/api/v1/categories")
+            with lock:
+                base_samples.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=trivial, args=(i,)) for i in range(args.concurrency)]
+    base_started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    base_elapsed = time.monotonic() - base_started
+
+    kinds = sorted({k for k, _ in samples})
+    result = {
+        "seconds": round(elapsed, 1), "concurrency": args.concurrency, "requests": len(samples),
+        "rps": round(len(samples) / elapsed, 1), "errors": len(errors), "error_examples": errors[:5],
+        "by_kind": {k: {"n": len(v), "rps": round(len(v) / elapsed, 1), "p50": pct(v, 50), "p95": pct(v, 95),
+                        "p99": pct(v, 99), "mean": round(statistics.mean(v), 1)}
+                    for k in kinds for v in [[ms for kk, ms in samples if kk == k]]},
+        "all": {"p50": pct([ms for _, ms in samples], 50), "p95": pct([ms for _, ms in samples], 95),
+                "p99": pct([ms for _, ms in samples], 99)},
+        "trivial_endpoint": {"rps": round(len(base_samples) / base_elapsed, 1), "p50": pct(base_samples, 50),
+                             "p99": pct(base_samples, 99)},
+        "worker_rss_mb_before": rss_before, "worker_rss_mb_after": rss_after,
+    }
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(f"{result['requests']} requests in {result['seconds']} s at concurrency {args.concurrency}: "
+          f"{result['rps']} req/s, {result['errors']} errors")
+    print(f"{'kind':<16}{'n':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for k, f in result["by_kind"].items():
+        print(f"{k:<16}{f['n']:>7}{f['rps']:>8}{f['p50']:>8}{f['p95']:>8}{f['p99']:>8}")
+    t = result["trivial_endpoint"]
+    print(f"{'trivial (base)':<16}{'':>7}{t['rps']:>8}{t['p50']:>8}{'':>8}{t['p99']:>8}")
+    print(f"worker RSS MB before {rss_before} after {rss_after}")
+    if errors:
+        print("errors, e.g.:", errors[:3])
+
+
+def _grid_codes(http_, admin_token):
+    """The grids of the synthetic city, from the areas API."""
+    status, data = http_.request("GET", "/api/v1/areas?" + urlencode({"level": "grid"}), token=admin_token)
+    if status != 200:
+        sys.exit(f"areas: {status} {data[:200]!r}")
+    items = json.loads(data)
+    items = items.get("items", items) if isinstance(items, dict) else items
+    return sorted(a["code"] for a in items if a["code"].startswith(CITY))
+
+
+CATEGORIES = ("garbage", "street_light", "road_damage", "corridor_light", "noise", "parking")
+
+
+def pick(r, user):
+    """(kind, method, path, body) of the next request of this user."""
+    draw = r.random()
+    grid = user["grid"]
+    if draw < 0.2 and user["kind"] == "grid":
+        body = {"title": "巡查发现问题", "description": "负载测试：巡查发现的问题，请处理。", "category": r.choice(CATEGORIES),
+                "source": "patrol", "area": grid}
+        return "create_case", "POST", "/api/v1/cases", body
+    if draw < 0.45:
+        params = {"list": "queue"} if user["kind"] != "grid" else {"list": "mine"}
+        return "case_list", "GET", "/api/v1/cases?" + urlencode(params), None
+    if draw < 0.65:
+        q = r.choice(("zh", "wang", "li", "lyr", "zhangwei", "wx"))
+        return "resident_search", "GET", "/api/v1/residents?" + urlencode({"q": q}), None
+    if draw < 0.8:
+        area = grid[:12] if user["kind"] != "grid" else grid
+        return "stats", "GET", "/api/v1/stats?" + urlencode({"area": area}), None
+    return "unread", "GET", "/api/v1/notifications/unread", None
+
+
+if __name__ == "__main__":
+    main()

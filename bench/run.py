@@ -1,0 +1,244 @@
+"""Benchmarks on the synthetic city (manage.py generate_city): server time of the main reads, each beside a
+hand-written SQL baseline measured in the same run.
+
+    .venv/bin/python bench/run.py [--samples 30] [--out bench/results.json]
+
+Runs against the configured database (DATABASE_URL), in process with Django's
+test Client (no network, no server: "server time" is the time Django takes to
+answer), with a raw cursor for the baselines. Writes nothing lasting: the
+escalation job runs inside a transaction that is rolled back. Prints a table
+and writes the figures as JSON. See docs/performance.md.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from wangge.accounts.models import User  # noqa: E402
+from wangge.cases import services  # noqa: E402
+from wangge.cases.models import Case  # noqa: E402
+from wangge.cases.states import ACTIVE, OPEN  # noqa: E402
+from wangge.people.models import Resident  # noqa: E402
+from wangge.scale import generator  # noqa: E402
+
+CITY = generator.CITY_CODE
+TARGETS = {
+    "case_list_page": ("p95 ≤ 50 ms, ≤ 3× raw", 50),
+    "case_list_api": ("p95 ≤ 50 ms, ≤ 3× raw", 50),
+    "search_name": ("p95 ≤ 100 ms", 100),
+    "search_pinyin": ("p95 ≤ 100 ms", 100),
+    "search_initials": ("p95 ≤ 100 ms", 100),
+    "stats_city_month": ("≤ 500 ms", 500),
+    "stats_community_year": ("", None),
+}
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def timed(fn, samples, warmup=3):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50": round(percentile(times, 50), 2), "p95": round(percentile(times, 95), 2),
+            "mean": round(statistics.mean(times), 2), "n": samples}
+
+
+def get(client, url, **params):
+    def call():
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        return response
+    return call
+
+
+def raw(sql, params):
+    def call():
+        with connection.cursor() as cursor:
+            for statement, args in zip(sql, params):
+                cursor.execute(statement, args)
+                cursor.fetchall()
+    return call
+
+
+def busiest_grid_worker():
+    """The grid worker with the most open cases of their own: the heaviest "mine" list."""
+    row = (Case.objects.filter(area_code__startswith=CITY, status__in=OPEN, owner_user__isnull=False)
+           .values("owner_user").annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+           .order_by("-n").first())
+    user = User.objects.get(pk=row["owner_user"])
+    return user, row["n"]
+
+
+CASE_COLUMNS = """c.id, c.number, c.tracking, c.title, c.status, c.level, c.urgency, c.source, c.area_code,
+ c.deadline, c.reported_at, c.owner_kind, c.owner_partner, cat.code, cat.name, parent.code, parent.name,
+ g.code, g.name, oa.code, oa.name, ou.username, ou.display_name"""
+CASE_JOINS = """FROM cases_case c
+ JOIN cases_category cat ON cat.id = c.category_id
+ LEFT JOIN cases_category parent ON parent.id = cat.parent_id
+ JOIN areas_area g ON g.id = c.grid_id
+ LEFT JOIN areas_area oa ON oa.id = c.owner_area_id
+ LEFT JOIN accounts_user ou ON ou.id = c.owner_user_id"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=30)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    setup_test_environment()
+    n = args.samples
+    residents = Resident.objects.filter(area_code__startswith=CITY).count()
+    cases = Case.objects.filter(area_code__startswith=CITY).count()
+    if not residents:
+        sys.exit(f"no synthetic city {CITY} in this database: run manage.py generate_city first")
+    results = {"database": connection.vendor, "residents": residents, "cases": cases,
+               "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+               "at": timezone.now().isoformat(timespec="seconds"), "figures": {}}
+    figures = results["figures"]
+    print(f"{connection.vendor}: city {CITY}, {residents:,} residents, {cases:,} cases", file=sys.stderr)
+
+    # --- a grid worker's case list -------------------------------------------------------
+    worker, mine = busiest_grid_worker()
+    grid = worker.posts.get().area_code
+    client = Client()
+    client.force_login(worker)
+    page = timed(get(client, "/cases/"), n)
+    open_statuses = list(OPEN)
+    base_page = timed(raw(
+        ["SELECT count(*) FROM cases_case c WHERE c.area_code LIKE %s AND c.owner_user_id = %s AND c.status = ANY(%s)"
+         if connection.vendor == "postgresql" else
+         "SELECT count(*) FROM cases_case c WHERE c.area_code LIKE %s AND c.owner_user_id = %s AND c.status IN ({})"
+         .format(",".join(["%s"] * len(open_statuses))),
+         f"SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE c.area_code LIKE %s AND c.owner_user_id = %s AND "
+         + ("c.status = ANY(%s)" if connection.vendor == "postgresql" else
+            "c.status IN ({})".format(",".join(["%s"] * len(open_statuses))))
+         + " ORDER BY c.reported_at DESC, c.id DESC LIMIT 30"],
+        [[f"{grid}%", worker.pk, open_statuses] if connection.vendor == "postgresql"
+         else [f"{grid}%", worker.pk, *open_statuses]] * 2), n)
+    figures["case_list_page"] = {"what": f"GET /cases/ (tab 我的诉求, {mine} open cases, first page of 30)",
+                                 **page, "baseline": base_page}
+    api = timed(get(client, "/api/v1/cases"), n)
+    base_api = timed(raw(
+        ["SELECT count(*) FROM cases_case c WHERE c.area_code LIKE %s",
+         f"SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE c.area_code LIKE %s ORDER BY c.reported_at DESC, c.id DESC "
+         "LIMIT 100"],
+        [[f"{grid}%"]] * 2), n)
+    in_grid = Case.objects.filter(area_code__startswith=grid).count()
+    figures["case_list_api"] = {"what": f"GET /api/v1/cases (all {in_grid:,} cases of the grid, first page of 100)",
+                                **api, "baseline": base_api}
+
+    # --- resident search over the whole city ----------------------------------------------
+    admin = User.objects.get(username=f"{generator.ACCOUNT_PREFIX}{CITY}_admin")
+    city_client = Client()
+    city_client.force_login(admin)
+    sample = Resident.objects.filter(area_code__startswith=CITY).order_by("id")[residents // 2]
+    order = " ORDER BY r.area_code, r.name_pinyin, r.id LIMIT 100"
+    for key, q, where, params in (
+        ("search_name", sample.name, "(r.name LIKE %s OR h.address LIKE %s)", [f"%{sample.name}%"] * 2),
+        ("search_pinyin", sample.name_pinyin, "(r.name_initials LIKE %s OR r.name_pinyin LIKE %s)",
+         [f"{sample.name_pinyin}%"] * 2),
+        ("search_initials", sample.name_initials, "(r.name_initials LIKE %s OR r.name_pinyin LIKE %s)",
+         [f"{sample.name_initials}%"] * 2),
+    ):
+        timing = timed(get(city_client, "/api/v1/residents", q=q), n)
+        joins = "FROM people_resident r LEFT JOIN areas_household h ON h.id = r.household_id"
+        base = timed(raw(
+            [f"SELECT count(*) {joins} WHERE r.area_code LIKE %s AND {where}",
+             f"SELECT r.id, r.name, r.gender, r.birth_date, r.id_last4, r.phone, r.area_code, h.address "
+             f"{joins} WHERE r.area_code LIKE %s AND {where}{order}"],
+            [[f"{CITY}%", *params]] * 2), n)
+        hits = Resident.objects.filter(area_code__startswith=CITY).filter(
+            **({"name__contains": q} if key == "search_name" else {"name_initials__startswith": q})).count()
+        figures[key] = {"what": f"GET /api/v1/residents?q={q} as the city administrator (~{hits:,} matches)",
+                        **timing, "baseline": base}
+
+    # --- stats ----------------------------------------------------------------------------
+    last = Case.objects.filter(area_code__startswith=CITY).latest("reported_at").reported_at
+    end = timezone.localtime(last).date()
+    community = grid[:12]
+    for key, area, start, samples in (
+        ("stats_city_month", CITY, end - datetime.timedelta(days=29), max(5, n // 3)),
+        ("stats_community_year", community, end - datetime.timedelta(days=364), max(5, n // 3)),
+    ):
+        timing = timed(get(city_client, "/api/v1/stats", area=area, **{"from": start.isoformat(),
+                                                                        "to": end.isoformat()}), samples)
+        base = timed(raw(
+            ["SELECT status, source, count(*), avg(EXTRACT(EPOCH FROM (closed_at - reported_at))) FROM cases_case "
+             "WHERE area_code LIKE %s AND reported_at >= %s AND reported_at < %s GROUP BY status, source"
+             if connection.vendor == "postgresql" else
+             "SELECT status, source, count(*) FROM cases_case WHERE area_code LIKE %s AND reported_at >= %s "
+             "AND reported_at < %s GROUP BY status, source"],
+            [[f"{area}%", datetime.datetime.combine(start, datetime.time(), tzinfo=timezone.get_default_timezone()),
+              datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(),
+                                        tzinfo=timezone.get_default_timezone())]]), samples)
+        figures[key] = {"what": f"GET /api/v1/stats?area={area}&from={start}&to={end}", **timing,
+                        "baseline": base, "baseline_note": "one GROUP BY over the same cases, not every figure"}
+
+    # --- the escalation job -----------------------------------------------------------------
+    for key, ahead in (("escalation_now", 0), ("escalation_catch_up_10_days", 240)):
+        moment = timezone.now() + datetime.timedelta(hours=ahead)
+        with transaction.atomic():
+            overdue = Case.objects.filter(status__in=ACTIVE, deadline__lt=moment).exclude(level="city").count()
+            with mock.patch("wangge.cases.services.timezone.now", return_value=moment):
+                start = time.perf_counter()
+                escalated = services.escalate_overdue()
+                elapsed = (time.perf_counter() - start) * 1000
+            transaction.set_rollback(True)
+        figures[key] = {"what": f"services.escalate_overdue() at now+{ahead}h over all {cases:,} cases "
+                                f"({overdue} overdue; rolled back)",
+                        "ms": round(elapsed, 1), "escalated": len(escalated),
+                        "per_case_ms": round(elapsed / len(escalated), 2) if escalated else None}
+
+    results["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print_table(results)
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+def print_table(results):
+    print(f"\n{results['database']} · {results['residents']:,} residents · {results['cases']:,} cases · "
+          f"{results['machine']}")
+    print(f"{'figure':<26}{'p50 ms':>9}{'p95 ms':>9}{'raw p50':>9}{'raw p95':>9}{'ratio p50':>10}  target")
+    for key, f in results["figures"].items():
+        if "p50" in f:
+            b = f["baseline"]
+            ratio = f["p50"] / b["p50"] if b["p50"] else float("nan")
+            f["ratio_p50"] = round(ratio, 1)
+            print(f"{key:<26}{f['p50']:>9.1f}{f['p95']:>9.1f}{b['p50']:>9.1f}{b['p95']:>9.1f}{ratio:>10.1f}  "
+                  f"{TARGETS.get(key, ('',))[0]}")
+        else:
+            print(f"{key:<26}{f['ms']:>9.1f}{'':>9}{'':>9}{'':>9}{'':>10}  escalated {f['escalated']}, "
+                  f"{f['per_case_ms']} ms/case")
+    print(f"max RSS of this process: {results['max_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()
