@@ -1437,7 +1437,12 @@ class Planner:
             sim.case.title = _public_title(sim.case.description)
             plan.merger = sim._leveller()
             plan.merge_at = _second(t + datetime.timedelta(minutes=rng.uniform(10, 120)))
-            if plan.merge_at >= min(now, sim.case.deadline) or any(
+            # The original must not be overdue yet when the duplicate is merged into it: the job has
+            # stopped for the open tail, so an overdue original would wait unescalated, and an office
+            # that merges into it would have seen that. Deadlines only move later, so its first one
+            # is the safe bound.
+            original_due = self.deadline(case.category, self.route(case.category).start_level, case.reported_at)
+            if plan.merge_at >= min(now, sim.case.deadline, original_due) or any(
                     e.created_at == plan.merge_at for e in original.events):
                 continue
             sim.drive(until=now)

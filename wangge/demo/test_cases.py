@@ -456,3 +456,12 @@ def _digest_of_a_fresh_load() -> str:
 @pytest.mark.django_db
 def test_two_loads_with_the_same_now_give_the_same_cases():
     assert _digest_of_a_fresh_load() == _digest_of_a_fresh_load()
+
+
+# Loads at these moments once merged a duplicate into an original that was already overdue while
+# the job had stopped; every open case must replay cleanly whenever the demo is loaded.
+@pytest.mark.parametrize("minute", range(40, 60, 3))
+def test_the_open_cases_replay_cleanly_at_any_load_time(db, minute):
+    now = datetime.datetime(2026, 11, 29, 2, minute, tzinfo=datetime.timezone.utc)
+    loader.load(scale=0.05, password="demo", now=now)
+    check_every_case(now, now)
