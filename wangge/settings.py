@@ -225,7 +225,7 @@ NPM_STATIC_FILES = {
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "wangge.stats.finders.NpmFinder",
+    "wangge.web.finders.NpmFinder",
 ]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STORAGES = {
