@@ -69,9 +69,17 @@ def identity_conflicts(id_number: str, *, birth_date=None, gender: str | None = 
 
 
 def normalize_phone(value: str) -> str:
+    """The phone as stored: no spaces, brackets or +86, and a mobile number without dashes.
+
+    People write a mobile as 139-0434-5678 or 139 0434 5678; it is stored as
+    13904345678. A landline keeps the dash after its area code (0434-6212345).
+    """
     value = re.sub(r"[\s()（）]", "", value or "")
     if value.startswith("+86"):
         value = value[3:]
+    undashed = re.sub(r"[-－—]", "", value)
+    if _MOBILE_RE.match(undashed):
+        return undashed
     return value
 
 

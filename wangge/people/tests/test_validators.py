@@ -45,12 +45,14 @@ def test_birth_date_and_gender_come_from_the_id_number():
     ("13812345678", "13812345678"),
     ("+86 138 1234 5678", "13812345678"),
     ("0434-6212345", "0434-6212345"),
+    ("139-0434-5678", "13904345678"),
+    ("139－0434－5678", "13904345678"),
 ])
 def test_valid_phones_are_normalised(value, expected):
     assert validators.validate_phone(value) == expected
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "6212345", "abc"])
+@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "6212345", "abc", "138-1234-567"])
 def test_invalid_phones_are_refused(value):
     with pytest.raises(ValidationError) as exc:
         validators.validate_phone(value)
