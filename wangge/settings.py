@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wangge.activities",
     "wangge.visits",
     "wangge.stats",
+    "wangge.maps",
     "wangge.open311",
     "wangge.demo",
     "wangge.scale",
@@ -221,6 +222,12 @@ STATIC_URL = "static/"
 # files named here are served, under the static path on the left.
 NPM_STATIC_FILES = {
     "echarts/echarts.min.js": PROJECT_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js",
+    "leaflet/leaflet.js": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "leaflet.js",
+    "leaflet/leaflet.css": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "leaflet.css",
+    # leaflet.css draws the layer switcher's icon from these, relative to itself.
+    "leaflet/images/layers.png": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "images" / "layers.png",
+    "leaflet/images/layers-2x.png": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "images" / "layers-2x.png",
+    "leaflet/leaflet-heat.js": PROJECT_DIR / "node_modules" / "leaflet.heat" / "dist" / "leaflet-heat.js",
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -235,6 +242,22 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
+# --- Maps (docs/maps.md) ----------------------------------------------------
+# Base map tiles, e.g. "/tiles/{z}/{x}/{y}.png" from a local tile server or
+# "https://{s}.tile.example.org/{z}/{x}/{y}.png". Empty (the default): no tiles are
+# fetched at all, and the maps show boundaries and points on a plain background.
+WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
+WANGGE_MAP_TILE_ATTRIBUTION = os.environ.get("WANGGE_MAP_TILE_ATTRIBUTION", "")
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The origin the CSP must allow images from for tiles on another host ({s} → any subdomain)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -244,7 +267,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin(WANGGE_MAP_TILE_URL)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("wangge.cases.urls")),
     path("", include("wangge.visits.urls")),
     path("", include("wangge.stats.urls")),
+    path("", include("wangge.maps.urls")),
     path("", include("wangge.partners.urls")),
     path("", include("wangge.volunteers.urls")),
     path("", include("wangge.activities.urls")),
