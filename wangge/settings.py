@@ -189,6 +189,9 @@ WANGGE_PUBLIC_GET_RATE = os.environ.get("WANGGE_PUBLIC_GET_RATE", "60/m")
 WANGGE_CASE_DUE_SOON_HOURS = int(os.environ.get("WANGGE_CASE_DUE_SOON_HOURS", "24"))
 # How often the background job escalates overdue cases.
 WANGGE_ESCALATION_INTERVAL_MINUTES = int(os.environ.get("WANGGE_ESCALATION_INTERVAL_MINUTES", "30"))
+# A volunteer help task nobody accepts within this many hours is escalated to its community
+# (the same background job interval as above).
+WANGGE_TASK_ACCEPT_HOURS = int(os.environ.get("WANGGE_TASK_ACCEPT_HOURS", "24"))
 # Where notifications go: dotted paths of wangge.cases.notifications.Channel classes.
 WANGGE_NOTIFICATION_CHANNELS = env_list("WANGGE_NOTIFICATION_CHANNELS", "wangge.cases.notifications.InAppChannel")
 

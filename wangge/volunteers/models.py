@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,3 +140,103 @@ class ServiceRecord(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待接单")
+    ESCALATED = "escalated", _("超时转社区")
+    ACCEPTED = "accepted", _("已接单")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+#: A task still waiting for a volunteer: offered to volunteers, open to changes.
+UNACCEPTED = (TaskStatus.OPEN, TaskStatus.ESCALATED)
+
+
+class HelpTask(models.Model):
+    """求助任务: a need (an errand for a very old resident, 红色代办) offered to the
+    volunteers of a community. Open → accepted → done, or cancelled; a task nobody
+    accepts within WANGGE_TASK_ACCEPT_HOURS is escalated to the community's staff,
+    and stays on offer. Completing it writes the volunteer's service record."""
+
+    title = models.CharField(_("任务"), max_length=100)
+    description = models.TextField(_("说明"), max_length=2000, blank=True)
+    skill = models.CharField(_("所需技能"), max_length=20, choices=Skill.choices, blank=True)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="help_tasks", verbose_name=_("区域"))
+    area_code = models.CharField(_("区域代码"), max_length=15, db_index=True, editable=False)
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_tasks",
+        verbose_name=_("服务对象"),
+    )
+    household = models.ForeignKey(
+        "areas.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_tasks",
+        verbose_name=_("户"),
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("服务队")
+    )
+    need = models.ForeignKey(
+        "visits.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_tasks",
+        verbose_name=_("走访诉求"),
+    )
+    needed_on = models.DateField(_("需要日期"), db_index=True)
+    time_from = models.TimeField(_("开始时间"), null=True, blank=True)
+    time_to = models.TimeField(_("结束时间"), null=True, blank=True)
+    estimated_hours = models.DecimalField(_("预计时长（小时）"), max_digits=4, decimal_places=1, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN,
+                              db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("发布人")
+    )
+    created_at = models.DateTimeField(_("发布时间"), default=timezone.now, db_index=True)
+    volunteer = models.ForeignKey(
+        Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("接单志愿者")
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("接单操作人"),
+    )
+    accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("转社区时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("完成登记人"),
+    )
+    record = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="task",
+        verbose_name=_("服务记录"),
+    )
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    scope_field = "area_code"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("求助任务")
+        verbose_name_plural = _("求助任务")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "escalated", "cancelled"]) | Q(volunteer__isnull=False),
+                name="help_task_accepted_has_volunteer",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="help_task_status_created")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.area.code
+        super().save(*args, **kwargs)
+
+    @property
+    def community_code(self) -> str:
+        return self.area_code[:12]
+
+    @property
+    def is_unaccepted(self) -> bool:
+        return self.status in UNACCEPTED

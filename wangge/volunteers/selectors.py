@@ -3,12 +3,13 @@ confirmed records only (unconfirmed hours are claims, not service)."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import Scope
+from wangge.accounts.scope import OutOfScope, Scope
 
-from .models import ServiceRecord, Team, Volunteer
+from .models import UNACCEPTED, HelpTask, ServiceRecord, TaskStatus, Team, Volunteer
 
 CONFIRMED = Q(records__confirmed_at__isnull=False)
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=1))
@@ -87,3 +88,100 @@ def hours_totals(scope: Scope, *, area: str = "", date_from=None, date_to=None) 
             for t in teams
         ],
     }
+
+
+# --- help tasks ------------------------------------------------------------------------
+#: Lists show what needs someone first: escalated, then open, then in hand, then finished.
+STATUS_ORDER = [TaskStatus.ESCALATED, TaskStatus.OPEN, TaskStatus.ACCEPTED, TaskStatus.DONE, TaskStatus.CANCELLED]
+
+
+def own_communities(user) -> list[str]:
+    """The communities where the user is an active registered volunteer (Volunteer.user)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Volunteer.objects.filter(user=user, is_active=True).values_list("area_code", flat=True).distinct())
+
+
+def visible_tasks_q(user) -> Q:
+    """The tasks a user sees: those in their area scope; and, as a volunteer (no area
+    scope needed), the tasks still on offer in the communities they are registered
+    in, and the tasks they took."""
+    q = Scope.for_user(user).q("area_code")
+    if user is not None and user.is_authenticated:
+        q |= Q(volunteer__user=user)
+        for code in own_communities(user):
+            q |= Q(status__in=UNACCEPTED, area_code__startswith=code)
+    return q
+
+
+def tasks_for(user, *, status: str = "", area: str = "") -> QuerySet[HelpTask]:
+    rows = HelpTask.objects.filter(visible_tasks_q(user)).select_related(
+        "area", "resident", "household", "volunteer", "team", "record"
+    ).annotate(
+        status_rank=Case(*[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)],
+                         output_field=IntegerField())
+    ).order_by("status_rank", "needed_on", "time_from", "id")
+    if status:
+        rows = rows.filter(status=status)
+    if area:
+        rows = rows.filter(area_code__startswith=area.strip())
+    return rows
+
+
+def task_for(user, pk: int) -> HelpTask:
+    """One task the user sees, or a 404 (whether it exists elsewhere or not)."""
+    task = tasks_for(user).filter(pk=pk).first()
+    if task is None:
+        raise OutOfScope(_("未找到，或不在您的管辖范围内"))
+    return task
+
+
+def manages(user, task: HelpTask) -> bool:
+    """Staff whose area scope covers the task change, assign, complete and cancel it."""
+    return Scope.for_user(user).covers(task.area_code)
+
+
+def is_own(user, task: HelpTask) -> bool:
+    return task.volunteer is not None and task.volunteer.user_id is not None and task.volunteer.user_id == user.pk
+
+
+def shows_person(user, task: HelpTask) -> bool:
+    """Whom the task helps and where (name, address) is shown to the staff of its
+    area and to the volunteer who took it; a task on offer shows volunteers only what
+    is to be done, when and in which area."""
+    return manages(user, task) or is_own(user, task)
+
+
+def may_accept(user, task: HelpTask) -> bool:
+    return task.is_unaccepted and task.community_code in own_communities(user)
+
+
+# --- certificate ---------------------------------------------------------------------
+def certificate(volunteer: Volunteer, *, date_from: datetime.date | None = None,
+                date_to: datetime.date | None = None) -> dict:
+    """What a 志愿服务记录证明 states: the confirmed records in the period and their total."""
+    rows = volunteer.records.filter(confirmed_at__isnull=False).order_by("date", "id")
+    if date_from:
+        rows = rows.filter(date__gte=date_from)
+    if date_to:
+        rows = rows.filter(date__lte=date_to)
+    rows = list(rows)
+    return {
+        "records": rows,
+        "hours": sum((r.hours for r in rows), Decimal(0)),
+        "date_from": date_from or (rows[0].date if rows else None),
+        "date_to": date_to or (rows[-1].date if rows else None),
+    }
+
+
+def volunteer_for_record(user, pk: int) -> Volunteer:
+    """A volunteer whose record the user may read: one in their area scope, or their
+    own registration (a volunteer prints their own certificate)."""
+    scope = Scope.for_user(user)
+    rows = Volunteer.objects.select_related("area", "area__parent", "resident")
+    volunteer = scope.filter(rows).filter(pk=pk).first()
+    if volunteer is None and user.is_authenticated:
+        volunteer = rows.filter(pk=pk, user=user).first()
+    if volunteer is None:
+        raise OutOfScope(_("未找到，或不在您的管辖范围内"))
+    return volunteer

@@ -6,4 +6,10 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("volunteers/", views.volunteer_list, name="list"),
+    path("volunteers/<int:pk>/", views.volunteer_detail, name="detail"),
+    path("volunteers/<int:pk>/certificate.pdf", views.volunteer_certificate, name="certificate"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
 ]

@@ -1,17 +1,56 @@
-"""Page: volunteers with their confirmed hours, teams and totals (read-only; changes
-through the API and the admin for now)."""
+"""Pages: volunteers with their confirmed hours and certificate, and help tasks
+(求助任务) with the ranked volunteers to ask and the buttons to assign, accept,
+complete and cancel.
+
+Views are thin: reads through selectors (a task or volunteer the user may not
+see is a 404 on every page and action), writes through one service call per
+verb, whose refusals are shown on the page they came from.
+"""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import scope_of
+from wangge.areas.codes import Level
+from wangge.areas.models import Area
+from wangge.people.models import Resident
+from wangge.people.privacy import mask_phone
 
-from . import selectors
-from .models import Skill
+from . import selectors, services
+from .certificate import certificate_response
+from .forms import AssignForm, CancelForm, CompleteForm, TaskForm
+from .matching import rank_volunteers
+from .models import HelpTask, Skill, TaskStatus
 
 PAGE_SIZE = 50
+#: Candidates shown on a task page (the rest are further down the same order).
+CANDIDATES_SHOWN = 20
 
 
+def _put_errors(form, exc: ValidationError) -> list[str]:
+    """A service's field errors onto the form's fields of the same name; the rest are
+    returned to be shown above the form."""
+    unplaced = []
+    for name, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+        if name in form.fields and not form.fields[name].widget.is_hidden:
+            for error in errors:
+                form.add_error(name, error)
+        else:
+            unplaced.extend(errors)
+    return unplaced
+
+
+# --- volunteers ----------------------------------------------------------------------
 @login_required
 def volunteer_list(request):
     scope = scope_of(request)
@@ -26,3 +65,145 @@ def volunteer_list(request):
         "skills": Skill.choices, "skill": skill, "skill_names": dict(Skill.choices),
         "q": request.GET.get("q", ""), "partner_only": partner_only,
     })
+
+
+@login_required
+def volunteer_detail(request, pk):
+    """One volunteer: skills, teams, service records (confirmed or not) and the link
+    to the certificate of their confirmed hours."""
+    volunteer = selectors.volunteer_for_record(request.user, pk)
+    records = volunteer.records.select_related("team", "confirmed_by")
+    confirmed = records.filter(confirmed_at__isnull=False).aggregate(hours=Sum("hours"), n=Count("id"))
+    return render(request, "volunteers/detail.html", {
+        "volunteer": volunteer, "phone": mask_phone(volunteer.phone), "skill_names": dict(Skill.choices),
+        "records": records[:100], "confirmed_hours": confirmed["hours"] or 0, "confirmed_records": confirmed["n"],
+        "tasks": selectors.tasks_for(request.user).filter(volunteer=volunteer)[:20],
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def volunteer_certificate(request, pk):
+    """志愿服务记录证明 as a PDF, for the period asked (all confirmed records by default)."""
+    volunteer = selectors.volunteer_for_record(request.user, pk)
+    date_from, date_to = (parse_date(request.GET.get(name) or "") for name in ("date_from", "date_to"))
+    try:
+        return certificate_response(volunteer, date_from=date_from, date_to=date_to, request=request)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("volunteers:detail", pk=pk)
+
+
+# --- help tasks ------------------------------------------------------------------------
+@login_required
+def task_list(request):
+    """The tasks the user sees, those waiting for someone first (转社区, then 待接单)."""
+    status = request.GET.get("status", "")
+    status = status if status in TaskStatus.values else ""
+    rows = selectors.tasks_for(request.user, status=status)
+    counts = dict(HelpTask.objects.filter(selectors.visible_tasks_q(request.user)).order_by()
+                  .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "volunteers/task_list.html", {
+        "page_obj": page, "status": status, "may_create": bool(scope_of(request).codes),
+        "statuses": [(s.value, s.label, counts.get(s.value, 0)) for s in selectors.STATUS_ORDER],
+        "shows_person": {t.pk for t in page.object_list if selectors.shows_person(request.user, t)},
+    })
+
+
+def _task_areas(scope) -> list[Area]:
+    return list(scope.filter(Area).filter(level__in=[Level.COMMUNITY, Level.GRID]).order_by("code")[:1000])
+
+
+@never_cache
+@login_required
+def task_new(request):
+    """Offer a task (发布求助任务). ``?resident=<id>`` fills in whom it helps."""
+    scope = scope_of(request)
+    if not scope.codes:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, areas=_task_areas(scope), initial={"resident": request.GET.get("resident")})
+    resident_id = (data or request.GET).get("resident")
+    resident = scope.filter(Resident).filter(pk=resident_id).first() if str(resident_id or "").isdigit() else None
+    errors = []
+    if data is not None and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        values["resident"] = resident.pk if resident else None
+        try:
+            task = services.create_task(scope=scope, actor=request.user, data=values)
+        except ValidationError as exc:
+            errors = _put_errors(form, exc)
+        else:
+            messages.success(request, _("已发布求助任务"))
+            return redirect("volunteers:task", pk=task.pk)
+    return render(request, "volunteers/task_new.html", {"form": form, "resident": resident, "errors": errors},
+                  status=422 if errors or form.errors else 200)
+
+
+def _task_page(request, task, *, bound=None, errors=(), status=200):
+    user, scope = request.user, scope_of(request)
+    manages = selectors.manages(user, task)
+    candidates = rank_volunteers(task, scope=scope) if manages and task.is_unaccepted else []
+    own = selectors.is_own(user, task)
+    complete_form = bound if isinstance(bound, CompleteForm) else CompleteForm(
+        initial={"hours": task.estimated_hours, "date": timezone.localdate()}, auto_id="complete_%s")
+    cancel_form = bound if isinstance(bound, CancelForm) else CancelForm(auto_id="cancel_%s")
+    return render(request, "volunteers/task_detail.html", {
+        "task": task, "manages": manages, "shows_person": selectors.shows_person(user, task),
+        "candidates": candidates[:CANDIDATES_SHOWN], "candidate_count": len(candidates),
+        "may_accept": selectors.may_accept(user, task),
+        "may_complete": task.status == TaskStatus.ACCEPTED and (manages or own), "own": own,
+        "may_cancel": manages and task.status not in (TaskStatus.DONE, TaskStatus.CANCELLED),
+        "complete_form": complete_form, "cancel_form": cancel_form, "errors": errors,
+    }, status=status)
+
+
+@never_cache
+@login_required
+def task_detail(request, pk):
+    return _task_page(request, selectors.task_for(request.user, pk))
+
+
+ACTIONS = {
+    "accept": (None, gettext_lazy("接单")),
+    "assign": (AssignForm, gettext_lazy("指派")),
+    "complete": (CompleteForm, gettext_lazy("完成登记")),
+    "cancel": (CancelForm, gettext_lazy("取消任务")),
+}
+
+
+@never_cache
+@login_required
+@require_POST
+def task_action(request, pk, action):
+    """One action from the task page; the task is found through what the user may
+    see first, so any other task is a 404 before the form is read."""
+    task = selectors.task_for(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, label = ACTIONS[action]
+    form = form_class(request.POST, auto_id=f"{action}_%s") if form_class else None
+    if form is not None and not form.is_valid():
+        return _task_page(request, task, bound=form, errors=[e for f in form.hidden_fields() for e in f.errors],
+                          status=400)
+    scope, data = scope_of(request), form.cleaned_data if form else {}
+    try:
+        if action == "accept":
+            services.accept_task(scope=scope, actor=request.user, task=task)
+        elif action == "assign":
+            volunteer = selectors.volunteers_for(scope).filter(pk=data["volunteer"]).first()
+            if volunteer is None:
+                raise ValidationError({"volunteer": [_("未找到该志愿者")]})
+            services.accept_task(scope=scope, actor=request.user, task=task, volunteer=volunteer)
+        elif action == "complete":
+            services.complete_task(scope=scope, actor=request.user, task=task, data=data)
+        else:
+            services.cancel_task(scope=scope, actor=request.user, task=task, reason=data.get("reason", ""))
+    except ValidationError as exc:
+        fresh = selectors.task_for(request.user, pk)
+        errors = _put_errors(form, exc) if form else list(exc.messages)
+        return _task_page(request, fresh, bound=form, errors=errors, status=422)
+    messages.success(request, _("已完成：%(action)s") % {"action": label})
+    return redirect("volunteers:task", pk=pk)
