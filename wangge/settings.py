@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wangge.partners",
     "wangge.volunteers",
     "wangge.activities",
+    "wangge.projects",
     "wangge.visits",
     "wangge.stats",
     "wangge.maps",

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("wangge.partners.urls")),
     path("", include("wangge.volunteers.urls")),
     path("", include("wangge.activities.urls")),
+    path("", include("wangge.projects.urls")),
     path("", include("wangge.web.urls")),
 ]

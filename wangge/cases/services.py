@@ -312,6 +312,8 @@ def _apply(
             raise CaseVersionConflict(case.version)
         if action == Action.PHOTO:
             reason = photo_refusal(case)
+        elif action == Action.PROJECT:
+            reason = None  # a note in the history: whoever sees the case may record it
         else:
             handled_by = handled_by_of(case) if action == Action.VERIFY else None
             reason = refusal(TRANSITIONS[action], case, actor, handled_by_id=handled_by)
@@ -321,7 +323,7 @@ def _apply(
         before = (case.status, case.level)
         if change is not None:
             change(case)
-        if action != Action.PHOTO:
+        if action in TRANSITIONS:
             case.status = status or TRANSITIONS[action].to_status(case.status)
         if case.status != before[0] and case.status in STAMPS:
             setattr(case, STAMPS[case.status], timezone.now())
@@ -665,6 +667,14 @@ def add_photos(*, actor, number: str, photos, note: str = "") -> Case:
         Action.PHOTO, actor=actor_for(actor), find=_in_scope(actor, number), version=None,
         note=note, uploads=photos,
     )
+
+
+def record_project_event(*, actor, number: str, note: str) -> Case:
+    """民生项目: the case joined a project, left it, or the project finished — written into
+    the case's timeline by the acting staff member. Changes no status, owner or level (the
+    case moves only through the verbs above); bumps the version so others see it moved."""
+    note = _required(note, "note", _("请填写项目记录"))
+    return _apply(Action.PROJECT, actor=actor_for(actor), find=_in_scope(actor, number), version=None, note=note)
 
 
 def add_public_photos(*, tracking: str, photos) -> Case:

@@ -90,6 +90,8 @@ class Action(models.TextChoices):
     MERGE = "merge", gettext_lazy("合并")
     RATE = "rate", gettext_lazy("评价")
     PHOTO = "photo", gettext_lazy("补充照片")
+    # History only, like photos: a 民生项目 took the case up, let it go or finished (wangge.projects).
+    PROJECT = "project", gettext_lazy("民生项目")
 
 
 # The deadline runs while a case waits for or is under work; overdue means one of these.
