@@ -176,6 +176,9 @@ WANGGE_REVEAL_ROLES = env_list(
 # A ledger import can be undone for this many hours (while nothing depends on it yet);
 # uploaded files and error sheets are deleted after the same time.
 WANGGE_IMPORT_UNDO_HOURS = int(os.environ.get("WANGGE_IMPORT_UNDO_HOURS", "24"))
+# Uploads of more rows than this are checked and imported by the background worker
+# (manage.py db_worker) with a progress bar on the page; smaller ones within the request.
+WANGGE_IMPORT_BACKGROUND_ROWS = int(os.environ.get("WANGGE_IMPORT_BACKGROUND_ROWS", "5000"))
 
 # --- The case loop (docs/cases.md) ------------------------------------------
 # A photo may be at most this many bytes; only JPEG, PNG and WebP are kept.

@@ -18,6 +18,7 @@ from wangge.people.privacy import mask_id_number, mask_phone
 
 from .columns import SPECS, choice_label
 from .models import ExportRecord, Kind
+from .resources import EXPORTS, PERSONAL
 from .services import common_area
 from .sheets import SheetWriter, template_columns
 
@@ -40,21 +41,26 @@ def export_ledger(kind: str, scope: Scope, out, *, area: str = "", user=None, op
     if area:
         scope.require(area)
     spec = SPECS[kind]
-    full = kind == Kind.RESIDENTS and scope.may_reveal
+    full = (kind == Kind.RESIDENTS or kind in PERSONAL) and scope.may_reveal
     place = Area.objects.filter(code=area or common_area(scope.codes)).first()
     title = f"{place.name if place else ''}{spec.title}"
     record = ExportRecord.objects.create(kind=kind, user=user, operator=operator, full=full,
                                          area_code=area or common_area(scope.codes))
     writer = SheetWriter(out, spec, title, template_columns(spec), notes=True)
-    queryset = scope.filter(_MODELS[kind])
-    if area:
-        queryset = queryset.filter(area_code__startswith=area)
-    total = queryset.count() if progress else None
+    if kind in EXPORTS:
+        batches = EXPORTS[kind](scope, area, full, BATCH_SIZE)
+        total = None
+    else:
+        queryset = scope.filter(_MODELS[kind])
+        if area:
+            queryset = queryset.filter(area_code__startswith=area)
+        total = queryset.count() if progress else None
+        batches = _ROWS[kind](queryset)
     keys = [column.key for column in spec.columns]
     count = 0
-    for batch in _ROWS[kind](queryset):
+    for batch in batches:
         if full and user is not None:
-            _log_full_export(user, record, batch)
+            _log_full_export(user, record, batch, volunteers=kind == Kind.VOLUNTEERS)
         for values in batch:
             count += 1
             if kind == Kind.RESIDENTS and not full:
@@ -68,14 +74,19 @@ def export_ledger(kind: str, scope: Scope, out, *, area: str = "", user=None, op
     return ExportResult(rows=count, full=full, record=record)
 
 
-def _log_full_export(user, record: ExportRecord, batch: list[dict]) -> None:
-    """One access-log row per resident: each one's ID number and phone left in full."""
+def _log_full_export(user, record: ExportRecord, batch: list[dict], *, volunteers: bool = False) -> None:
+    """One access-log row per resident: each one's ID number and phone left in full
+    (for volunteers, per volunteer linked to a resident: that resident's ID number)."""
     reason = _("台账导出（身份证号和电话）第%(n)d号") % {"n": record.pk}
     now = timezone.now()
+    if volunteers:
+        opened = [(values["resident"], values["resident_area"]) for values in batch if values["resident"]]
+    else:
+        opened = [(values["pk"], values["area"]) for values in batch]
     SensitiveAccess.objects.bulk_create([
-        SensitiveAccess(user=user, resident_id=values["pk"], field=SensitiveAccess.Field.ID_NUMBER,
-                        reason=reason, at=now, area_code=values["area"])
-        for values in batch
+        SensitiveAccess(user=user, resident_id=resident_id, field=SensitiveAccess.Field.ID_NUMBER,
+                        reason=reason, at=now, area_code=code)
+        for resident_id, code in opened
     ])
 
 
@@ -88,7 +99,7 @@ def _building_rows(queryset) -> Iterator[list[dict]]:
     rows = queryset.order_by("area_code", "estate__name", "name", "pk").values_list(
         "area_code", "estate__name", "name", "address", "floors", "lat", "lng")
     for batch in _batches(rows.iterator(chunk_size=BATCH_SIZE)):
-        yield [dict(grid=grid, estate=estate or "", name=name, address=address, floors=floors, lat=lat, lng=lng)
+        yield [{"grid": grid, "estate": estate or "", "name": name, "address": address, "floors": floors, "lat": lat, "lng": lng}
                for grid, estate, name, address, floors, lat, lng in batch]
 
 
@@ -96,8 +107,8 @@ def _household_rows(queryset) -> Iterator[list[dict]]:
     rows = queryset.order_by("area_code", "address", "pk").values_list(
         "area_code", "building__estate__name", "building__name", "unit", "floor", "room", "address")
     for batch in _batches(rows.iterator(chunk_size=BATCH_SIZE)):
-        yield [dict(grid=grid, estate=estate or "", building=building, unit=unit, floor=floor, room=room,
-                    address=address)
+        yield [{"grid": grid, "estate": estate or "", "building": building, "unit": unit, "floor": floor, "room": room,
+                    "address": address}
                for grid, estate, building, unit, floor, room, address in batch]
 
 
@@ -116,13 +127,13 @@ def _resident_rows(queryset) -> Iterator[list[dict]]:
         for resident_id, tag_id in through.values_list("resident_id", "tag_id"):
             links.setdefault(resident_id, []).append(tag_id)
         yield [
-            dict(pk=pk, name=name, id_number=id_number, gender=choice_label("gender", gender),
-                 birth_date=birth_date.isoformat(), phone=phone,
-                 residence_type=choice_label("residence_type", residence_type),
-                 relation=choice_label("relation", relation),
-                 tags="、".join([tags[t].name for t in sorted(links.get(pk, []), key=order.get)]
+            {"pk": pk, "name": name, "id_number": id_number, "gender": choice_label("gender", gender),
+                 "birth_date": birth_date.isoformat(), "phone": phone,
+                 "residence_type": choice_label("residence_type", residence_type),
+                 "relation": choice_label("relation", relation),
+                 "tags": "、".join([tags[t].name for t in sorted(links.get(pk, []), key=order.get)]
                                + [name_ for latest, name_ in derived if birth_date <= latest]),
-                 area=area, address=address or "", note=note)
+                 "area": area, "address": address or "", "note": note}
             for pk, name, id_number, gender, birth_date, phone, residence_type, relation, area, address, note in batch
         ]
 

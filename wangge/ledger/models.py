@@ -8,6 +8,9 @@ class Kind(models.TextChoices):
     BUILDINGS = "buildings", _("楼栋")
     HOUSEHOLDS = "households", _("住户")
     RESIDENTS = "residents", _("居民")
+    VOLUNTEERS = "volunteers", _("志愿者")
+    PARTNERS = "partners", _("联建单位")
+    SERVICE_POINTS = "service_points", _("便民服务点")
 
 
 class ImportRecord(models.Model):
@@ -16,14 +19,21 @@ class ImportRecord(models.Model):
     A record is made when a file is uploaded and previewed on a page, or when a
     command commits. ``area_code`` is the smallest area holding every row the
     import changed, so the people responsible for that area see it in the history.
+
+    A large upload is checked (``checking``) and committed (``committing``) by a
+    background task; ``rows_expected`` is the size its progress is measured
+    against, and the rows done so far are kept beside the upload (see
+    services.ProgressFile), because the commit's own transaction would hide them.
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("校验中")
         PREVIEWED = "previewed", _("待确认")
+        COMMITTING = "committing", _("导入中")
         COMMITTED = "committed", _("已导入")
         UNDONE = "undone", _("已撤销")
 
-    kind = models.CharField(_("台账类型"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("台账类型"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="ledger_imports", verbose_name=_("导入人"),
@@ -51,11 +61,16 @@ class ImportRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("撤销人"),
     )
+    background = models.BooleanField(_("后台处理"), default=False)
+    rows_expected = models.PositiveIntegerField(_("预计行数"), null=True, blank=True)
+    task_id = models.CharField(_("后台任务"), max_length=64, blank=True, editable=False)
+    message = models.CharField(_("说明"), max_length=200, blank=True,
+                               help_text=_("后台校验或导入中断时说明原因"))
 
     scope_field = "area_code"
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ("-created_at", "-id")
         verbose_name = _("台账导入记录")
         verbose_name_plural = _("台账导入记录")
 
@@ -79,17 +94,19 @@ class ImportChange(models.Model):
     action = models.CharField(max_length=6, choices=Action.choices)
     ids = models.JSONField(default=list)
     # For updates, per id (same order): the changed fields' values before and after the import.
+    # For creations (of kinds whose rows carry no updated_at), the values as created, so an
+    # undo can tell whether they were edited since.
     before = models.JSONField(default=list)
     after = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ("id",)
 
 
 class ExportRecord(models.Model):
     """One export of a ledger: who, what, where, how many rows, and whether in full."""
 
-    kind = models.CharField(_("台账类型"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("台账类型"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="ledger_exports", verbose_name=_("导出人"),
@@ -103,6 +120,6 @@ class ExportRecord(models.Model):
     scope_field = "area_code"
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ("-at",)
         verbose_name = _("台账导出记录")
         verbose_name_plural = _("台账导出记录")

@@ -7,6 +7,8 @@ from .models import ImportRecord
 
 
 def imports_for(scope: Scope, user) -> QuerySet[ImportRecord]:
-    """Imports in the user's areas, and the user's own uploads (previews are seen by their uploader only)."""
-    in_scope = scope.q(ImportRecord.scope_field) & ~Q(status=ImportRecord.Status.PREVIEWED)
+    """Imports in the user's areas, and the user's own uploads (previews, and uploads still being
+    checked, are seen by their uploader only)."""
+    private = [ImportRecord.Status.PREVIEWED, ImportRecord.Status.CHECKING]
+    in_scope = scope.q(ImportRecord.scope_field) & ~Q(status__in=private)
     return ImportRecord.objects.filter(in_scope | Q(user=user)).select_related("user", "undone_by")

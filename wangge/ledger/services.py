@@ -4,9 +4,15 @@ A commit is one database transaction. Rows are checked and written batch by
 batch inside it, so memory stays flat however long the file is; if any row is
 refused (unless only valid rows were asked for), or anything fails, or the
 process dies, the transaction is rolled back and nothing of the file remains.
+
+An upload of more than WANGGE_IMPORT_BACKGROUND_ROWS rows is checked, and later
+committed, by a background task (wangge.ledger.tasks, run by ``manage.py
+db_worker``) instead of in the web request; the page follows its progress.
 """
+import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,12 +30,14 @@ from wangge.accounts.scope import Scope
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
 
-from . import validation
+from . import resources, validation
 from .columns import SPECS
 from .models import ImportChange, ImportRecord
-from .reading import FileError, Table, open_table
+from .reading import FileError, Table, estimate_rows, open_table
 from .sheets import ErrorSheet, describe_errors
-from .validation import CREATE, IMPORTERS, OUTCOMES, REFUSED, UNCHANGED, UPDATE, Row
+from .validation import CREATE, OUTCOMES, REFUSED, UNCHANGED, UPDATE, Row
+
+IMPORTERS = {**validation.IMPORTERS, **resources.IMPORTERS}
 
 # Refused rows kept on the record for the page; all of them go to the error sheet.
 MAX_LISTED = 200
@@ -102,16 +110,21 @@ def _run(*, kind, path, file_name, scope, valid_only, progress, error_sheet, rec
             importer = IMPORTERS[kind](scope, table.positions)
             errors = ErrorSheet(error_sheet, table, _("%(name)s：未通过校验的行") % {"name": file_name}) \
                 if error_sheet else None
-            if record is None:
-                _stream(table, importer, report, errors, progress, record=None)
-            else:
-                _commit(table, importer, report, errors, progress, record, scope)
-            if errors:
-                errors.close()
+            try:
+                if record is None:
+                    _stream(table, importer, report, errors, progress, record=None)
+                else:
+                    _commit(table, importer, report, errors, progress, record, scope)
+            finally:
+                # Also when the run fails: the sheet then holds the refused rows found so far.
+                if errors:
+                    errors.close()
     except FileError as exc:
         report.file_errors.append(str(exc))
     except IntegrityError:
         report.file_errors.append(_("导入时相同的数据正被其他操作修改，本次没有写入任何数据；请重新预览后再导入"))
+    except resources.WriteRefused as exc:
+        report.file_errors.append(str(exc))
     return report
 
 
@@ -204,29 +217,209 @@ def upload_import(*, kind: str, upload, scope: Scope, user) -> ImportRecord:
     folder.mkdir(parents=True, exist_ok=True)
     stored = "upload" + Path(upload.name).suffix.lower()
     with open(folder / stored, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+        out.writelines(upload.chunks())
+    record.stored_file = stored
+    expected = estimate_rows(folder / stored, record.file_name)
+    if expected is not None and expected > settings.WANGGE_IMPORT_BACKGROUND_ROWS:
+        record.status, record.background, record.rows_expected = ImportRecord.Status.CHECKING, True, expected
+        record.save()
+        ProgressFile(record, ProgressFile.QUEUED, total=expected).write(0)
+        return _enqueue(record, "check_upload")
     report = preview_import(kind=kind, path=folder / stored, file_name=record.file_name, scope=scope,
                             error_sheet=folder / "errors.xlsx")
-    record.stored_file = stored
     _store_report(record, report)
     record.save()
     return record
 
 
-def commit_upload(*, record: ImportRecord, scope: Scope, user, valid_only: bool) -> ImportReport:
-    """Commit a previewed upload; the rows are checked again, as the data may have changed since."""
-    if record.status != ImportRecord.Status.PREVIEWED or record.user_id != user.pk or not record.stored_file:
+def start_commit(*, record: ImportRecord, scope: Scope, user, valid_only: bool) -> ImportReport | None:
+    """Commit a previewed upload now, or — above WANGGE_IMPORT_BACKGROUND_ROWS rows — queue its commit
+    for the background task and return None (the page then follows its progress)."""
+    if record.rows_total <= settings.WANGGE_IMPORT_BACKGROUND_ROWS or record.user_id != user.pk:
+        return commit_upload(record=record, scope=scope, user=user, valid_only=valid_only)
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk, status=ImportRecord.Status.PREVIEWED, user=user).exclude(stored_file="").update(
+        status=ImportRecord.Status.COMMITTING, valid_only=valid_only, background=True, message="")
+    if not claimed:
+        report = ImportReport(kind=record.kind, file_name=record.file_name, valid_only=valid_only, record=record)
+        report.file_errors.append(_("这个文件正在导入、已经导入或已过期"))
+        return report
+    record.refresh_from_db()
+    ProgressFile(record, ProgressFile.QUEUED, total=record.rows_total).write(0)
+    _enqueue(record, "commit_upload")
+    return None
+
+
+# --- background checks and commits ---------------------------------------------------
+# A background run that has not reported progress for this long is taken for dead
+# (its worker was killed, or the machine went down): it is settled as interrupted.
+STALLED_AFTER_SECONDS = 10 * 60
+
+
+def _enqueue(record: ImportRecord, name: str) -> ImportRecord:
+    from . import tasks
+
+    result = getattr(tasks, name).enqueue(record.pk)
+    ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id))
+    # The immediate backend (development, tests) has run the task already.
+    record.refresh_from_db()
+    return record
+
+
+class ProgressFile:
+    """How far a background check or commit has come, kept beside the upload.
+
+    Not on the import record: a commit writes in one transaction, which hides
+    all it does (the record too) from the page until it ends, and on SQLite no
+    other connection may write meanwhile. A small file in the upload's folder
+    (which the worker reads the upload from anyway) does not wait for it.
+    """
+
+    QUEUED, CHECKING, WRITING = "queued", "checking", "writing"
+    # Seconds between writes of the file; a batch of rows takes a fraction of a second.
+    INTERVAL = 0.5
+
+    def __init__(self, record: ImportRecord, phase: str, total: int | None = None):
+        self.path = upload_folder(record) / "progress.json"
+        self.phase = phase
+        self.total = total
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.INTERVAL:
+            self.last = now
+            self.write(done, self.total or total)
+
+    def write(self, done: int, total: int | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps({"phase": self.phase, "done": done, "total": total or self.total,
+                                       "at": time.time()}))
+        os.replace(partial, self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    @staticmethod
+    def read(record: ImportRecord) -> dict:
+        try:
+            return json.loads((upload_folder(record) / "progress.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+
+def check_in_background(record_id: int) -> dict:
+    """The check_upload task: preview a large upload, reporting progress; the record then shows the preview."""
+    record = ImportRecord.objects.select_related("user").get(pk=record_id)
+    if record.status != ImportRecord.Status.CHECKING:
+        return {"skipped": record.status}
+    progress = ProgressFile(record, ProgressFile.CHECKING, total=record.rows_expected)
+    progress.write(0)
+    folder = upload_folder(record)
+    try:
+        report = preview_import(kind=record.kind, path=folder / record.stored_file, file_name=record.file_name,
+                                scope=Scope.for_user(record.user), error_sheet=folder / "errors.xlsx",
+                                progress=progress)
+    except BaseException:
+        _interrupted(record, commit=False)
+        raise
+    _store_report(record, report)
+    record.status = ImportRecord.Status.PREVIEWED
+    record.save()
+    progress.clear()
+    return report.counts
+
+
+def commit_in_background(record_id: int) -> dict:
+    """The commit_upload task: commit a large previewed upload in one transaction, reporting progress."""
+    record = ImportRecord.objects.select_related("user").get(pk=record_id)
+    if record.status != ImportRecord.Status.COMMITTING:
+        return {"skipped": record.status}
+    progress = ProgressFile(record, ProgressFile.WRITING, total=record.rows_total or record.rows_expected)
+    progress.write(0)
+    try:
+        report = commit_upload(record=record, scope=Scope.for_user(record.user), user=record.user,
+                               valid_only=record.valid_only, progress=progress, background=True)
+    except BaseException:
+        _interrupted(record, commit=True)
+        raise
+    progress.clear()
+    return {**report.counts, "written": report.written}
+
+
+def _interrupted(record: ImportRecord, *, commit: bool) -> None:
+    """Settle a background run that failed or died. Nothing it wrote remains (its transaction went
+    with it): an interrupted commit leaves the preview, to be committed again; an interrupted check
+    leaves nothing to commit."""
+    message = _("导入中断，没有写入任何数据；可以重新导入") if commit else _("校验中断，请重新上传文件")
+    changes = {"status": ImportRecord.Status.PREVIEWED, "message": message}
+    if not commit:
+        changes.update(stored_file="", file_errors=[message])
+    ImportRecord.objects.filter(
+        pk=record.pk, status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING]).update(**changes)
+    ProgressFile(record, "").clear()
+
+
+def settle_stalled(record: ImportRecord) -> ImportRecord:
+    """A background run that stopped reporting progress (its worker was killed) is settled as interrupted."""
+    if record.status not in (ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING):
+        return record
+    progress = ProgressFile.read(record)
+    if progress.get("phase") in (ProgressFile.CHECKING, ProgressFile.WRITING) \
+            and time.time() - progress.get("at", 0) > STALLED_AFTER_SECONDS:
+        _interrupted(record, commit=record.status == ImportRecord.Status.COMMITTING)
+        record.refresh_from_db()
+    return record
+
+
+def progress_of(record: ImportRecord) -> dict:
+    """What the page shows of a background check or commit (the progress endpoint's answer)."""
+    running = record.status in (ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING)
+    progress = ProgressFile.read(record) if running else {}
+    phase = progress.get("phase", ProgressFile.QUEUED) if running else "done"
+    done = progress.get("done", 0)
+    total = progress.get("total") or (record.rows_total if record.status == ImportRecord.Status.COMMITTING
+                                      else record.rows_expected)
+    if not running:
+        percent = 100
+    elif total and phase != ProgressFile.QUEUED:
+        percent = min(100, round(done * 100 / total))
+    else:
+        percent = None  # an indeterminate bar: waiting for the worker, or no size known
+    if phase == ProgressFile.QUEUED:
+        text = _("排队中：等待后台任务开始（由 manage.py db_worker 运行）")
+    elif phase == ProgressFile.CHECKING:
+        text = _("正在校验：%(done)s / 约 %(total)s 行") % {"done": f"{done:,}", "total": f"{total or 0:,}"}
+    elif phase == ProgressFile.WRITING:
+        text = _("正在校验并写入：%(done)s / %(total)s 行") % {"done": f"{done:,}", "total": f"{total or 0:,}"}
+    else:
+        text = record.get_status_display()
+    return {"status": record.status, "running": running, "phase": phase, "done": done, "total": total,
+            "percent": percent, "text": text}
+
+
+def commit_upload(*, record: ImportRecord, scope: Scope, user, valid_only: bool,
+                  progress: Progress | None = None, background: bool = False) -> ImportReport:
+    """Commit a previewed upload; the rows are checked again, as the data may have changed since.
+
+    ``background`` is the commit task's call, for a record start_commit has marked ``committing``.
+    """
+    status = ImportRecord.Status.COMMITTING if background else ImportRecord.Status.PREVIEWED
+    if record.status != status or record.user_id != user.pk or not record.stored_file:
         report = ImportReport(kind=record.kind, file_name=record.file_name, valid_only=valid_only, record=record)
         report.file_errors.append(_("这个文件已经导入或已过期，请重新上传"))
         return report
     upload = upload_folder(record) / record.stored_file
+    record.message = ""
     report = commit_import(kind=record.kind, path=upload, file_name=record.file_name, scope=scope, user=user,
-                           valid_only=valid_only, record=record, error_sheet=upload.parent / "errors.xlsx")
+                           valid_only=valid_only, record=record, error_sheet=upload.parent / "errors.xlsx",
+                           progress=progress)
     if report.written:
         upload.unlink(missing_ok=True)
     else:
         _store_report(record, report)
+        record.status = ImportRecord.Status.PREVIEWED
         record.save()
     return report
 
@@ -281,6 +474,8 @@ def undo_import(*, record: ImportRecord, scope: Scope, user=None) -> None:
     for change in record.changes.iterator():
         if change.action == ImportChange.Action.CREATE:
             problems += _edited_since(change, record.committed_at) + _dependents(change, created)
+            if change.after:
+                problems += _changed_since(change)
         else:
             problems += _changed_since(change)
         if len(problems) >= MAX_PROBLEMS:

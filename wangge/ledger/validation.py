@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from openpyxl.utils.datetime import from_excel
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
 
 from wangge.accounts.scope import Scope
 from wangge.areas.codes import LENGTH_LEVELS, Level
@@ -174,12 +174,12 @@ def grid_code(cell) -> str:
 def unit(cell) -> str:
     """2, "2" and "2单元" are one unit: addresses add 单元 themselves."""
     value = text(cell, 10)
-    return value[:-2] if value.endswith("单元") else value
+    return value.removesuffix("单元")
 
 
 def room(cell) -> str:
     value = text(cell, 20)
-    return value[:-1] if value.endswith("室") else value
+    return value.removesuffix("室")
 
 
 def id_number(cell) -> str:

@@ -1,8 +1,10 @@
-"""Ledger pages: upload and preview, commit, error sheet, history with undo, templates, export.
+"""Ledger pages: upload and preview, commit, error sheet, history with undo, templates, export,
+and the progress of a large upload checked or committed in the background.
 
 Views are thin: the scope comes from scope_of(request), every decision from
-services, export and selectors. Commits run in the request; files too big for
-that go through the import_ledger command.
+services, export and selectors. Small uploads are checked and committed within
+the request; larger ones (WANGGE_IMPORT_BACKGROUND_ROWS) by a background task
+whose progress the detail page polls from ``progress`` (JSON).
 """
 import tempfile
 from io import BytesIO
@@ -11,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ def _index(request, *, upload_form=None, status=200):
         "kinds": [(kind, label, SPECS[kind].title) for kind, label in Kind.choices],
         "history": history,
         "undo_hours": settings.WANGGE_IMPORT_UNDO_HOURS,
+        "background_rows": settings.WANGGE_IMPORT_BACKGROUND_ROWS,
     }, status=status)
 
 
@@ -66,7 +69,7 @@ def _record(request, pk) -> ImportRecord:
 
 @login_required
 def detail(request, pk):
-    record = _record(request, pk)
+    record = services.settle_stalled(_record(request, pk))
     problems = [(number, header, reason) for number, errors in record.refused_rows for header, reason in errors]
     return render(request, "ledger/detail.html", {
         "record": record,
@@ -77,7 +80,15 @@ def detail(request, pk):
         "has_error_sheet": record.refused and services.error_sheet_path(record) is not None,
         "undo_blocker": services.undo_blocker(record, scope_of(request)),
         "undo_hours": settings.WANGGE_IMPORT_UNDO_HOURS,
+        "progress": services.progress_of(record),
     })
+
+
+@login_required
+def progress(request, pk):
+    """How far a background check or commit has come: {running, phase, done, total, percent, text}."""
+    record = services.settle_stalled(_record(request, pk))
+    return JsonResponse(services.progress_of(record))
 
 
 @login_required
@@ -85,8 +96,10 @@ def detail(request, pk):
 def commit(request, pk):
     record = _record(request, pk)
     valid_only = request.POST.get("valid_only") == "1"
-    report = services.commit_upload(record=record, scope=scope_of(request), user=request.user, valid_only=valid_only)
-    if report.written:
+    report = services.start_commit(record=record, scope=scope_of(request), user=request.user, valid_only=valid_only)
+    if report is None:
+        messages.info(request, _("文件较大，正在后台导入；本页显示进度，完成后显示结果"))
+    elif report.written:
         messages.success(request, _("已导入：新增 %(c)d 行，更新 %(u)d 行，未变 %(n)d 行，跳过未通过的 %(r)d 行") % {
             "c": report.counts["create"], "u": report.counts["update"], "n": report.counts["unchanged"],
             "r": report.counts["refused"]})
@@ -140,7 +153,7 @@ def export(request):
         messages.error(request, _("请选择台账类型和区域"))
         return redirect("ledger:index")
     kind, area = form.cleaned_data["kind"], form.cleaned_data["area"]
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once it is sent
     export_ledger(kind, scope, out, area=area, user=request.user)
     out.seek(0)
     name = f"{SPECS[kind].title}_{area or _('全部')}_{timezone.localdate():%Y%m%d}.xlsx"

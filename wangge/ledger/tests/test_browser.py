@@ -2,6 +2,7 @@
 bad rows, reads why each was refused, downloads the error sheet, and commits the rest."""
 import datetime
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -63,7 +64,7 @@ def test_a_community_head_imports_a_sheet_with_three_bad_rows(seeded_transaction
     # The error sheet is the uploaded sheet's refused rows with a 错误原因 column.
     with page.expect_download() as download:
         page.get_by_role("link", name="下载错误表").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = [[c for c in row if c is not None] for row in book.active.iter_rows(values_only=True)]
     header = next(row for row in rows if "错误原因" in row)
     names = {row[header.index("姓名")] for row in rows[rows.index(header) + 1:] if len(row) > 1}
@@ -74,3 +75,40 @@ def test_a_community_head_imports_a_sheet_with_three_bad_rows(seeded_transaction
     assert set(Resident.objects.filter(name__in=good).values_list("name", flat=True)) == set(good)
     assert not Resident.objects.filter(name__in=["错校验", "错电话", "没有户"]).exists()
     assert Resident.objects.get(name="孙老太").birth_date == datetime.date(1938, 2, 19)
+
+
+def test_a_large_upload_shows_a_progress_bar_until_the_preview_is_ready(seeded_transactional_db, live_server,
+                                                                         phone_page, tmp_path, settings):
+    """Above WANGGE_IMPORT_BACKGROUND_ROWS the check runs in the background: the page shows a bar, polls
+    the progress endpoint (from a static script: the CSP allows no inline one) and shows the preview
+    when the task has run."""
+    from wangge.ledger import services
+    from wangge.ledger.models import ImportRecord
+
+    settings.WANGGE_IMPORT_BACKGROUND_ROWS = 3
+    settings.DATA_DIR = tmp_path / "data"
+    city = SmallCity()
+    path = tmp_path / "居民.xlsx"
+    residents_sheet(path, city.household.address)
+    page = phone_page
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill("head")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/ledger/")
+    page.get_by_label("台账类型").select_option("residents")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_url("**/ledger/imports/*/")
+
+    assert page.locator("progress[data-progress-url]").is_visible()
+    assert "排队中" in page.get_by_role("status").inner_text()
+    # The worker runs the check; the page notices on its next poll and shows the preview.
+    services.check_in_background(ImportRecord.objects.get().pk)
+    page.get_by_role("button", name="只导入通过校验的 4 行").wait_for()
+    assert page.locator("progress").count() == 0
+    assert not errors, errors

@@ -38,7 +38,7 @@ def test_an_import_with_refused_rows_writes_nothing_and_exits_1(good_and_bad):
     code, out, err = run("import_ledger", "residents", str(path))
     assert code == 1 and "未写入任何数据" in err
     assert "新增 (create) 1" in out and "第3行 身份证号：身份证号校验位错误" in out
-    assert "已处理 (processed) 2" in err
+    assert "已处理 (processed) [" in err and "100% 2 / 2 行 (rows)" in err
     assert not Resident.objects.filter(id_number=good).exists() and not ImportRecord.objects.exists()
 
 

@@ -66,7 +66,7 @@ def test_importing_the_same_file_again_changes_nothing(city, family, commit):
 
 
 def test_one_refused_row_and_nothing_is_written(city, family, sheet, commit):
-    path, ids = family
+    _path, ids = family
     before = state()
     bad = sheet([HEADERS, ["张晓梅", ids[0], "", "", "", ADDRESS], ["坏行", "220184199003120248", "", "", "", ADDRESS]],
                 name="bad.xlsx")

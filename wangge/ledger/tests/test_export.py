@@ -113,7 +113,7 @@ def test_the_error_sheet_is_the_uploaded_sheet_plus_reasons_and_imports_once_fix
     errors = tmp_path / "errors.xlsx"
     report = commit("residents", path, error_sheet=errors)
     assert only_reason(report)[0] == "身份证号码"
-    title, headers, row = rows_of(errors)
+    _title, headers, row = rows_of(errors)
     assert headers == ("序号", "姓名", "身份证号码", "完整地址", "错误原因")
     assert row[:4] == (1, "张晓梅", "220184199003120248", "老国税小区1号楼1单元501")
     assert row[4].startswith("身份证号码：身份证号校验位错误")

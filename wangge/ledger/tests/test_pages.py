@@ -134,12 +134,13 @@ def test_an_old_xls_is_refused_by_the_form(city, tmp_path, data_dir):
 
 
 @pytest.mark.parametrize("kind, title", [("buildings", "楼栋信息台账"), ("households", "住户信息台账"),
-                                         ("residents", "居民信息台账")])
+                                         ("residents", "居民信息台账"), ("volunteers", "志愿者信息台账"),
+                                         ("partners", "联建单位台账"), ("service_points", "便民服务点台账")])
 def test_templates_download(city, kind, title):
     response = login(city.grid_worker).get(f"/ledger/templates/{kind}.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert load_workbook(io.BytesIO(content(response))).worksheets[0]["A1"].value == title
-    assert login(city.grid_worker).get("/ledger/templates/volunteers.xlsx").status_code == 404
+    assert login(city.grid_worker).get("/ledger/templates/teams.xlsx").status_code == 404
 
 
 def test_export_downloads_the_scope_and_logs_it(city):

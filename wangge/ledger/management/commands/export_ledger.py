@@ -29,5 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"区域不存在或不在管辖范围内 (area unknown or out of scope): {area}")
         progress.done()
         shown = "完整 (in full)" if result.full else "已脱敏 (masked)"
-        self.stdout.write(f"已导出 {result.rows} 行到 {file} (rows exported)；身份证号和电话 {shown}" if kind == Kind.RESIDENTS
+        self.stdout.write(f"已导出 {result.rows} 行到 {file} (rows exported)；身份证号和电话 {shown}"
+                          if kind in (Kind.RESIDENTS, Kind.VOLUNTEERS)
                           else f"已导出 {result.rows} 行到 {file} (rows exported)")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from wangge.ledger.models import Kind
+from wangge.ledger.reading import estimate_rows
 from wangge.ledger.services import commit_import, format_refused, preview_import
 from wangge.ledger.validation import CREATE, REFUSED, UNCHANGED, UPDATE
 
@@ -16,7 +17,8 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = (
-        "导入台账（楼栋 buildings、住户 households、居民 residents）：先逐行校验；默认全部通过才写入，"
+        "导入台账（楼栋 buildings、住户 households、居民 residents、志愿者 volunteers、联建单位 partners、"
+        "便民服务点 service_points）：先逐行校验；默认全部通过才写入，"
         "--valid-only 只写入通过的行。写入在一个事务中完成，中断不留下部分数据。因有未通过的行而未写入任何数据时退出码为 1。"
         " (Import a ledger; all rows or nothing unless --valid-only; exits 1 when refused rows kept it from writing.)"
     )
@@ -33,9 +35,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, valid_only, user, errors, **options):
         scope, account, operator = acting(user)
-        progress = Progress(self.stderr, "已校验 (checked)" if dry_run else "已处理 (processed)")
-        common = dict(kind=kind, path=file, file_name=Path(file).name, scope=scope, valid_only=valid_only,
-                      progress=progress, error_sheet=errors)
+        if not Path(file).is_file():
+            raise CommandError(f"文件不存在 (no such file): {file}")
+        lines = estimate_rows(file, Path(file).name)
+        progress = Progress(self.stderr, "已校验 (checked)" if dry_run else "已处理 (processed)",
+                            total=max(lines - 1, 0) if lines else None)  # less the header
+        common = {"kind": kind, "path": file, "file_name": Path(file).name, "scope": scope,
+                  "valid_only": valid_only, "progress": progress, "error_sheet": errors}
         if dry_run:
             report = preview_import(**common)
         else:
