@@ -22,6 +22,7 @@ from wangge.partners.api import router as partners_router
 from wangge.people.api import router as people_router
 from wangge.projects.api import router as projects_router
 from wangge.stats.api import router as stats_router
+from wangge.stats.course_api import router as courses_router
 from wangge.visits.api import router as visits_router
 from wangge.volunteers.api import router as volunteers_router
 
@@ -85,5 +86,6 @@ api.add_router("", visits_router)
 api.add_router("", partners_router)
 api.add_router("", volunteers_router)
 api.add_router("", stats_router)
+api.add_router("", courses_router)
 api.add_router("", activities_router)
 api.add_router("", projects_router)

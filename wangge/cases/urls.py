@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", views.case_list, name="list"),
+    path("cases/export.xlsx", exports.case_export, name="export"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/photos/<int:photo_id>/", views.case_photo, name="photo"),

@@ -53,10 +53,12 @@ def stats_children(request, query: Query[StatsQuery]):
 @router.get("/briefing", response=dict[str, Any])
 def briefing_text(request, month: str, area: str = ""):
     """The monthly briefing of an area (``month`` = YYYY-MM) in Chinese, with the figures it
-    quotes (the same as /stats for that month) and the previous month's."""
+    quotes (the same as /stats for that month) and the previous month's. When someone saved an
+    edited text, ``title``/``paragraphs``/``text`` are the edited ones, ``edited`` says by whom and
+    when, and ``generated`` keeps the generated text."""
     scope = scope_of(request)
     try:
         briefing.month_bounds(month)
     except ValueError:
         raise ValidationError({"month": [_("月份格式应为 YYYY-MM")]})
-    return briefing.compose(scope, area_or_own(scope, area), month)
+    return briefing.current(scope, area_or_own(scope, area), month)

@@ -1,5 +1,9 @@
 """The figures of an area and period as an Excel workbook (openpyxl): the same dict the
-dashboard and /api/v1/stats show, with Chinese headers and the English keys beside them."""
+dashboard and /api/v1/stats show, with Chinese headers and the English keys beside them.
+
+Also the one writer of the export log (导出记录, StatsExport): every Excel export, of the
+figures or of a list (wangge/web/exports.py), is recorded through :func:`record_export`.
+"""
 import datetime
 from io import BytesIO
 
@@ -12,8 +16,22 @@ from wangge.cases.models import Source
 from wangge.visits.models import Kind
 
 from . import figures
+from .models import ExportKind, StatsExport
 
 BOLD = Font(bold=True)
+
+
+def record_export(*, user, kind: str, area_code: str, filters: dict | None = None, rows: int | None = None,
+                  full: bool = False, date_from: datetime.date | None = None,
+                  date_to: datetime.date | None = None) -> StatsExport:
+    """Log one export: who took what (``kind``, an ExportKind) of which area, with which
+    filters, how many rows, and whether ID numbers and phones were left in full."""
+    if kind not in ExportKind.values:
+        raise ValueError(f"unknown export kind {kind!r}")
+    return StatsExport.objects.create(
+        user=user, kind=kind, area_code=area_code, filters=filters or {}, rows=rows, full=full,
+        date_from=date_from, date_to=date_to,
+    )
 
 
 def _sheet(book, title, header):

@@ -22,18 +22,25 @@ of those counts.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from wangge.accounts.scope import Scope
+from wangge.activities import selectors as activity_selectors
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.cases.models import Case, CaseEvent, Rating, Source
 from wangge.cases.states import ACTIVE, Action, Status
+from wangge.people.selectors import residents_for, tag_reader
+from wangge.visits import care
 from wangge.visits import selectors as visit_selectors
+from wangge.visits.models import PEOPLE_KINDS
+from wangge.volunteers import selectors as volunteer_selectors
 
 # 主动发现: what staff found themselves, before anyone complained.
 PROACTIVE_SOURCES = (Source.VISIT, Source.PATROL)
@@ -281,6 +288,153 @@ def visit_figures(scope: Scope, area: str, p: Period) -> dict:
     }
 
 
+# --- care visits (关爱走访) ------------------------------------------------------------------
+# How far back a care visit can still set the first due date of a period: beyond a year, no
+# interval in use (7 or 30 days) and no yearly occasion reaches into the period.
+CARE_LOOKBACK = datetime.timedelta(days=400)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def care_dues(rules: list[care.Rule], *, visits: list[datetime.date], registered: datetime.date,
+              start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, bool]]:
+    """The care visits one resident owed on days from ``start`` to ``end``, each as
+    ``(due date, done on time)``, by the rules of wangge/visits/care.py.
+
+    ``visits`` are the days (sorted) of the home visits, calls and chats at the resident's
+    household. Intervals: the shortest interval of the resident's rules applies (it is the
+    one next_due would name). The first due date is the last visit before the period plus the
+    interval (the day of registration when never visited); a due date is done on time when a
+    visit falls after the previous one and on or before it, and the next due date counts from
+    the latest such visit. A missed date is late, and the next one counts from the visit that
+    finally came. Visiting more often than required does not make more due dates.
+    Occasions (七一, 春节…): each occasion day in the period, from registration on, is one due
+    date, done on time when a visit falls in its window (``lead_days`` before it up to the day).
+    """
+    out: list[tuple[datetime.date, bool]] = []
+    intervals = [r.interval_days for r in rules if r.interval_days]
+    if intervals:
+        every = datetime.timedelta(days=min(intervals))
+        before = bisect_left(visits, start)
+        last = visits[before - 1] if before else None
+        due = registered if last is None else last + every
+        while due <= end:
+            if due < start:
+                # already overdue when the period began: the first visit in the period settles it
+                if before >= len(visits) or visits[before] > end:
+                    break
+                last = visits[before]
+            else:
+                upto = bisect_right(visits, due)
+                on_time = upto > (bisect_right(visits, last) if last else 0)
+                out.append((due, on_time))
+                if on_time:
+                    last = visits[upto - 1]
+                elif upto < len(visits):
+                    last = visits[upto]
+                else:
+                    break
+            before = bisect_right(visits, last)
+            due = last + every
+    leads: dict[datetime.date, int] = {}
+    for rule in rules:
+        for spec in rule.fixed_dates:
+            for year in range(start.year, end.year + 1):
+                day = care.occasion_on(spec, year)
+                if day is not None and start <= day <= end and day >= registered:
+                    leads[day] = max(leads.get(day, 0), rule.lead_days)
+    for day, lead in leads.items():
+        first = bisect_left(visits, day - datetime.timedelta(days=lead))
+        out.append((day, first < len(visits) and visits[first] <= day))
+    return sorted(out)
+
+
+def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
+    """Care visits to key populations (关爱走访), as the visits app defines them (care policies,
+    wangge/visits/care.py; docs/visits.md):
+
+    * care_visits_due (关爱走访应访次数): the due dates of key residents (with a household, under an
+      active care policy) that fell in the period and have passed (up to yesterday), see care_dues;
+    * care_visits_on_time (按时走访次数): of those, the ones done on or before their date;
+    * care_on_time_rate (关爱走访按时率) = care_visits_on_time / care_visits_due;
+    * care_overdue_now (关爱走访超期人数): a snapshot, not bound to the period: key residents whose
+      care visit is overdue today (the care list's 已超期, visits.selectors.care_due).
+    """
+    today = timezone.localdate(p.now)
+    end = min(p.date_to, today - ONE_DAY)
+    due = on_time = 0
+    if end >= p.date_from:
+        rules = visit_selectors.care_rules()
+        residents = residents_for(scope).filter(area_code__startswith=area, household__isnull=False)
+        # which residents the care policies cover is the visits app's rule; its list does not
+        # expose it on its own (care_due keeps only those owing a visit now).
+        residents = list(visit_selectors._key_residents(residents, end))
+        visits: dict[int, list[datetime.date]] = {}
+        begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
+        rows = visit_selectors.visits_for(scope).prefetch_related(None).select_related(None).filter(
+            area_code__startswith=area, household__isnull=False, kind__in=PEOPLE_KINDS,
+            visited_at__gte=begin, visited_at__lt=finish,
+        ).values_list("household_id", "visited_at")
+        for household, moment in rows.iterator(chunk_size=5000):
+            visits.setdefault(household, []).append(visit_selectors.local_date(moment))
+        for days in visits.values():
+            days.sort()
+        tags_of = tag_reader(end)
+        for resident in residents:
+            applying = [rules[t.code] for t in tags_of(resident) if t.code in rules]
+            for _day, done in care_dues(applying, visits=visits.get(resident.household_id, []),
+                                        registered=visit_selectors.local_date(resident.created_at),
+                                        start=p.date_from, end=end):
+                due += 1
+                on_time += done
+    overdue = visit_selectors.care_due(scope, today=today, area=area, overdue_only=True)
+    return {
+        "care_visits_due": due,
+        "care_visits_on_time": on_time,
+        "care_on_time_rate": ratio(on_time, due),
+        "care_overdue_now": len(overdue),
+    }
+
+
+# --- services: activities, volunteers, projects ----------------------------------------------
+def service_figures(scope: Scope, area: str, p: Period) -> dict:
+    """What residents were served with, from the activities and volunteers apps:
+
+    * activities (服务活动场次): service activities held in the period (by their date) by the area
+      or below (activities.selectors.activity_totals);
+    * people_served (服务人次): the people served those activities record, summed;
+    * volunteers (在册志愿者): a snapshot, not bound to the period: volunteers registered in the
+      area and active now (volunteers.selectors.volunteers_for);
+    * volunteers_serving (参与服务志愿者): volunteers with confirmed service in the period;
+    * volunteer_hours (志愿服务时长): confirmed hours of service in the period, rounded to 1 place
+      (unconfirmed records are claims, not service; volunteers.selectors.hours_totals).
+    """
+    acts = activity_selectors.activity_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to)
+    hours = volunteer_selectors.hours_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to)
+    return {
+        "activities": acts["activities"],
+        "people_served": acts["participants"],
+        "volunteers": volunteer_selectors.volunteers_for(scope, area=area).order_by().count(),
+        "volunteers_serving": hours["volunteers"],
+        "volunteer_hours": round(float(hours["hours"]), 1),
+    }
+
+
+PROJECTS_APP = "wangge.projects"
+
+
+def projects_completed(scope: Scope, area: str, p: Period) -> int | None:
+    """完成项目数 projects_completed: projects (民生项目, the monthly conversion of residents'
+    demands into projects) of the area or below that were completed in the period, by the time
+    they were marked completed (projects.selectors.projects_for). None while the projects app
+    is not installed: a figure not measured is not 0."""
+    if not apps.is_installed(PROJECTS_APP):
+        return None
+    from wangge.projects import selectors as project_selectors
+    from wangge.projects.models import ProjectStatus
+
+    done = project_selectors.projects_for(scope, status=ProjectStatus.COMPLETED, area=area)
+    return done.filter(p.within("closed_at")).order_by().count()
+
 # --- the whole set -------------------------------------------------------------------------
 def area_cases(scope: Scope, area: str) -> QuerySet[Case]:
     return scope.filter(Case).filter(area_code__startswith=area)
@@ -311,6 +465,9 @@ def compute(
         "by_level": by_level(cases, p),
     })
     result.update(visit_figures(scope, area, p))
+    result.update(care_visit_figures(scope, area, p))
+    result.update(service_figures(scope, area, p))
+    result["projects_completed"] = projects_completed(scope, area, p)
     return result
 
 
@@ -410,7 +567,17 @@ LABELS = {
     "solved_on_spot": "当场解决数",
     "needs_to_cases": "转为诉求单数",
     "solved_on_spot_rate": "当场解决率",
+    "care_visits_due": "关爱走访应访次数",
+    "care_visits_on_time": "按时走访次数",
+    "care_on_time_rate": "关爱走访按时率",
+    "care_overdue_now": "关爱走访超期人数",
+    "activities": "服务活动场次",
+    "people_served": "服务人次",
+    "volunteers": "在册志愿者",
+    "volunteers_serving": "参与服务志愿者",
+    "volunteer_hours": "志愿服务时长（小时）",
+    "projects_completed": "完成项目数",
 }
 RATE_KEYS = frozenset(
-    {fn.__name__ for fn in RATES} | {"visit_coverage", "solved_on_spot_rate"}
+    {fn.__name__ for fn in RATES} | {"visit_coverage", "solved_on_spot_rate", "care_on_time_rate"}
 )

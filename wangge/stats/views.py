@@ -22,7 +22,7 @@ from wangge.cases.models import Source
 from wangge.visits.models import Kind
 
 from . import export, figures
-from .models import StatsExport
+from .models import ExportKind
 
 TREND_MONTHS = 12
 
@@ -55,6 +55,7 @@ def drill_links(code: str, start: datetime.date, end: datetime.date) -> dict[str
         "needs_surfaced": f"{visits}?{urlencode({**visited, 'needs': 'any'})}",
         "visit_coverage": f"{reverse('visits:coverage')}?{urlencode({'area': code, 'from': start, 'to': end})}",
         "blind_spots": f"{reverse('visits:blind_spots')}?{urlencode({'area': code})}",
+        "care_overdue_now": f"{reverse('visits:care')}?{urlencode({'area': code})}",
     }
     links["households_visited"] = links["visit_coverage"]
     for source in Source.values:
@@ -120,7 +121,8 @@ def export_xlsx(request, code):
     area = scope.get_or_404(Area, code=code)
     start, end = _period(request)
     content = export.workbook(scope, area.code, start, end)
-    StatsExport.objects.create(user=request.user, area_code=area.code, date_from=start, date_to=end)
+    export.record_export(user=request.user, kind=ExportKind.STATS, area_code=area.code, date_from=start, date_to=end,
+                         filters={"from": start.isoformat(), "to": end.isoformat()})
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "visits"
 
 urlpatterns = [
     path("visits/", views.visit_list, name="list"),
+    path("visits/export.xlsx", exports.visit_export, name="export"),
     path("visits/today/", views.today, name="today"),
     path("visits/new/", views.new, name="new"),
     path("visits/care/", views.care, name="care"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "volunteers"
 
 urlpatterns = [
     path("volunteers/", views.volunteer_list, name="list"),
+    path("volunteers/export.xlsx", exports.volunteer_export, name="export"),
     path("volunteers/<int:pk>/", views.volunteer_detail, name="detail"),
     path("volunteers/<int:pk>/certificate.pdf", views.volunteer_certificate, name="certificate"),
     path("tasks/", views.task_list, name="tasks"),

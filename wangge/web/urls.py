@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import views
+from . import resident_export, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^areas/(?P<code>\d{6}(?:\d{3}){0,3})/$", views.area_detail, name="area_detail"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("residents/", views.resident_search, name="resident_search"),
+    path("residents/export.xlsx", resident_export.resident_export, name="resident_export"),
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("privacy/access-log/", views.access_log_page, name="access_log"),

@@ -23,7 +23,7 @@ def test_the_briefing_quotes_the_months_figures(city, march, now):
     assert "2个问题浮出水面，其中当场解决1个，转为诉求办理1件" in text
     assert "本月共收到群众诉求6件，其中主动发现3件，主动发现率50%" in text
     assert "结案3件，按期结案率40%，群众满意率63.3%" in text
-    assert "网格办理5件，社区办理1件" in text
+    assert "建立分层处置闭环：“小事不出网格”——网格办理5件；“大事不出社区”——社区办理1件。" in text
     assert "其他（4件）、环境卫生（2件）" in text
     # February: c6 reported, no visits in 京华
     assert "走访户数增加2户，群众诉求增加5件" in text
