@@ -367,7 +367,7 @@ def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
         residents = residents_for(scope).filter(area_code__startswith=area, household__isnull=False)
         # which residents the care policies cover is the visits app's rule; its list does not
         # expose it on its own (care_due keeps only those owing a visit now).
-        residents = list(visit_selectors._key_residents(residents, end))
+        residents = list(visit_selectors.key_residents(residents, end))
         visits: dict[int, list[datetime.date]] = {}
         begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
         rows = visit_selectors.visits_for(scope).prefetch_related(None).select_related(None).filter(

@@ -186,7 +186,7 @@ def care_rules() -> dict[str, care.Rule]:
     return {p.tag.code: p.rule for p in CarePolicy.objects.filter(is_active=True).select_related("tag")}
 
 
-def _key_residents(residents: QuerySet[Resident], today: datetime.date) -> QuerySet[Resident]:
+def key_residents(residents: QuerySet[Resident], today: datetime.date) -> QuerySet[Resident]:
     """Residents carrying a tag that has an active care policy (derived tags by birth date)."""
     policies = list(CarePolicy.objects.filter(is_active=True).select_related("tag"))
     stored = [p.tag_id for p in policies if not p.tag.is_derived]
@@ -210,7 +210,7 @@ def care_due(
     if grids:
         residents = residents.filter(area_code__in=list(grids))
     _begin, end_of_today = day_bounds(today)
-    residents = _key_residents(residents, today).annotate(
+    residents = key_residents(residents, today).annotate(
         last_visit=last_visit_at(end_of_today, household="household_id")
     ).select_related("household")
     rules, tags_of = care_rules(), tag_reader(today)

@@ -173,7 +173,8 @@ def _say_recorded(request, recorded) -> None:
 @login_required
 def visit_list(request):
     scope = scope_of(request)
-    form = VisitFilterForm(request.GET or None, areas=_area_choices(scope, _area(scope, "")), kinds=Kind.choices)
+    current = _area(scope, request.GET.get("area", "").strip())
+    form = VisitFilterForm(request.GET or None, areas=_area_choices(scope, current), kinds=Kind.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     visits = selectors.search_visits(scope, **{k: v for k, v in filters.items() if v})
     return render(request, "visits/list.html", {"form": form, "page_obj": _page(request, visits),

@@ -109,6 +109,17 @@ def test_the_other_pages_render(city, gw_visit):
     assert "京华社区第一网格" in coverage and '<circle class="band-' in coverage
 
 
+def test_the_visit_list_filters_by_any_area_in_scope_however_deep(city, gw_visit):
+    """A dashboard's drill-down links to /visits/?area=<grid>; the city sees that grid's visits only."""
+    services.record_visit(actor=city.community_head, data={
+        "client_id": str(uuid.uuid4()), "household": city.household_b.pk, "kind": "home", "summary": "一切正常",
+        "visited_at": "2026-06-02T10:00:00+08:00",
+    })
+    page = client_for("city").get("/visits/", {"area": city.grid.code}).content.decode()
+    assert city.household.address in page and city.household_b.address not in page
+    assert client_for("gw2").get("/visits/", {"area": city.grid.code}).status_code == 404
+
+
 def test_community_head_plans_a_sweep_on_the_page(city):
     head = client_for("head")
     response = head.post("/visits/plans/new/", {
