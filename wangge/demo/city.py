@@ -174,6 +174,8 @@ HEADLINE_ACCOUNTS = (
     DemoAccount("demo_community", "陈红梅", Role.COMMUNITY_HEAD, "220184001001"),
     DemoAccount("demo_grid", "李静", Role.GRID_WORKER, "220184001001001"),
     DemoAccount("demo_grid2", "王雪", Role.GRID_WORKER, "220184002001001"),
+    # Acts for 红心物业联盟, the street's property-company alliance (resources.PARTNER_STAFF).
+    DemoAccount("demo_partner", "韩秀梅", Role.PARTNER_STAFF, "220184001"),
 )
 
 # Street staff in each street: two, so that one checks what the other handled.

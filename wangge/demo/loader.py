@@ -29,7 +29,7 @@ from wangge.people.models import Relation, Resident, Tag
 from wangge.people.names import pinyin_keys
 from wangge.visits.demo import load_demo_visits
 
-from . import cases, city, names, population
+from . import cases, city, names, population, resources
 from .geometry import PRECISION, Rect
 
 SEED = 20250701
@@ -66,9 +66,11 @@ class LoadResult:
 def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = None) -> LoadResult:
     """Create the demo city unless it exists, then make sure every demo account, post and password is in place.
 
-    A new city also gets its case history and a year of visits; ``now`` places
-    the open cases and the due care visits (the current time when not given;
-    pass one to load the same city twice).
+    A new city also gets its case history, a year of visits and its resources
+    (partners, service points, volunteers, activities, help tasks:
+    resources.py); ``now`` places the open cases, the due care visits, the
+    recent activities and the tasks (the current time when not given; pass one
+    to load the same city twice).
     """
     created = not Area.objects.filter(code=city.CITY_CODE).exists()
     if created:
@@ -77,7 +79,10 @@ def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = N
     ensure_accounts(accounts, password)
     if created:
         cases.load(scale=scale, accounts=accounts, now=now)
-        load_demo_visits(random.Random(f"{SEED}:visits"), timezone.localdate(now or timezone.now()))
+        now = now or timezone.now()
+        load_demo_visits(random.Random(f"{SEED}:visits"), timezone.localdate(now))
+        resources.load(random.Random(f"{SEED}:resources"), scale=scale, now=now)
+    resources.ensure_partner_staff()
     return LoadResult(created=created, counts=city_counts(), accounts=accounts)
 
 
