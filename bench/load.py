@@ -76,7 +76,7 @@ def token(http_, username):
 def worker_rss(pattern="gunicorn wangge.wsgi"):
     """Resident memory (MB) of each gunicorn worker process (children of the master)."""
     try:
-        pids = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+        pids = subprocess.run(["pgrep", "-f", pattern], check=False, capture_output=True, text=True).stdout.split()
     except FileNotFoundError:
         return {}
     rss = {}
@@ -160,7 +160,7 @@ def main():
         http_ = Http(args.url)
         while time.monotonic() < stop:
             start = time.perf_counter()
-            status, _data = http_.request("GET", "/api/v1/categories")
+            _status, _data = http_.request("GET", "/api/v1/categories")
             with lock:
                 base_samples.append((time.perf_counter() - start) * 1000)
 

@@ -134,6 +134,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica of the primary (docs/scaling.md): dashboards, figures and exports read from it
+# through wangge.db.reading(); every write and every migration stays on default (the router).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the replica from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # Refuse writes even if the URL names the primary by mistake.
+        _options = DATABASES["replica"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
+DATABASE_ROUTERS = ["wangge.db.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -50,7 +50,28 @@ def _text_query(q: str) -> Q:
     if _LATIN_RE.match(q):
         key = q.lower()
         return Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
-    return Q(name__contains=q) | Q(household__address__contains=q)
+    if len(q) < TRIGRAM:
+        return Q(name__contains=q) | Q(household__address__contains=q)
+    return Q(pk__in=_name_or_address(q))
+
+
+# A trigram index (migration 0003) finds ``LIKE '%q%'`` only for q of at least 3 characters.
+TRIGRAM = 3
+
+
+def _name_or_address(q: str) -> QuerySet:
+    """The ids of residents whose name or household address contains ``q``, as one UNION.
+
+    Written as a union of two single-table matches rather than ``name OR address``: an OR
+    across the join to the household can only be answered by reading both tables whole,
+    while each half of the union is served by its own trigram index on PostgreSQL
+    (migration 0003; ≈ 30 ms instead of ≈ 2.6 s at a million residents, docs/performance.md).
+    A shorter query has no trigram to look up, so it keeps the plain ``OR``, which within a
+    grid's or a community's scope reads only that area's residents.
+    """
+    by_name = Resident.objects.filter(name__contains=q).order_by().values("pk")
+    by_address = Resident.objects.filter(household__address__contains=q).order_by().values("pk")
+    return by_name.union(by_address)
 
 
 def with_tag(residents: QuerySet[Resident], code: str, today: datetime.date | None = None) -> QuerySet[Resident]:
