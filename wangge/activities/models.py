@@ -2,8 +2,11 @@
 clean-ups… held by a community (or street) with partners and volunteers, and
 the number of people served (服务人次). A recurring series (quarterly check-ups)
 is a set of activities sharing a ``series`` label, created together."""
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,3 +58,36 @@ class Activity(models.Model):
     def save(self, *args, **kwargs):
         self.area_code = self.area.code
         super().save(*args, **kwargs)
+
+
+def photo_path(photo: "ActivityPhoto", filename: str) -> str:
+    """A random name under the county and month: the uploader's file name may carry personal data."""
+    now = timezone.localtime()
+    return f"activities/{photo.activity.area_code[:6]}/{now:%Y/%m}/{uuid.uuid4().hex}.{photo.extension}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity. Served only through the activity's scope, never from MEDIA_URL."""
+
+    EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("服务活动"))
+    file = models.FileField(_("文件"), upload_to=photo_path)
+    content_type = models.CharField(_("类型"), max_length=20)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上传人")
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["activity", "id"]
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+
+    def __str__(self):
+        return f"{self.activity} #{self.pk}"
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS[self.content_type]

@@ -4,19 +4,24 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area
+from wangge.cases import photos as photo_checks
 from wangge.cases.models import Category
 from wangge.partners.selectors import partners_for
 from wangge.people.models import Resident
+from wangge.volunteers import services as volunteer_services
 from wangge.volunteers.models import Volunteer
 
-from .models import Activity, ActivityKind
+from .models import Activity, ActivityKind, ActivityPhoto
 
 FIELDS = ("title", "kind", "date", "place", "participants", "outcome")
 MAX_REPEATS = 24
+#: Photos one activity may hold (each within WANGGE_CASE_PHOTO_MAX_BYTES, like a case's).
+MAX_PHOTOS = 30
 
 
 def _rows(queryset, ids, name: str, errors: dict) -> list:
@@ -42,14 +47,20 @@ def _links(scope: Scope, data: dict, errors: dict) -> dict:
 def _check(activity: Activity, scope: Scope, data: dict, errors: dict) -> None:
     if not (activity.title or "").strip():
         errors["title"] = [_("请填写活动名称")]
-    if activity.kind not in ActivityKind.values:
+    if not activity.kind:
+        errors["kind"] = [_("请选择类型")]
+    elif activity.kind not in ActivityKind.values:
         errors["kind"] = [_("不在可选值内：%(value)s") % {"value": activity.kind}]
+    if activity.date is None:
+        errors["date"] = [_("请填写日期")]
     if activity.participants is None or activity.participants < 0:
         errors["participants"] = [_("服务人次不能为负数")]
     if data.get("category"):
         activity.category = Category.objects.filter(code=data["category"]).first()
         if activity.category is None:
             errors["category"] = [_("未知问题分类")]
+    elif "category" in data:
+        activity.category = None
 
 
 def _area(scope: Scope, code: str, errors: dict) -> Area | None:
@@ -58,7 +69,10 @@ def _area(scope: Scope, code: str, errors: dict) -> Area | None:
         errors["area"] = [_("请选择区域")]
         return None
     scope.require(code)
-    return Area.objects.filter(code=code).first()
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
+    return area
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -126,3 +140,82 @@ def update_activity(*, scope: Scope, activity: Activity, data: dict) -> Activity
 def delete_activity(*, scope: Scope, activity: Activity) -> None:
     scope.require(activity.area_code)
     activity.delete()
+
+
+def record_outcome(*, scope: Scope, actor, activity: Activity, participants: int | None = None,
+                   outcome: str | None = None, volunteers: list[int] | None = None,
+                   residents: list[int] | None = None, hours: dict | None = None) -> Activity:
+    """After the activity: people served (服务人次), outcome, who served and who was served.
+
+    ``hours`` maps a volunteer id to the hours of actual service they gave (no travel);
+    each becomes that volunteer's service record linked to the activity, confirmed by
+    the actor as its organiser, and the volunteer joins the activity. A volunteer's
+    hours are recorded once per activity; volunteers with a record stay on it.
+    Everything is written or nothing is."""
+    scope.require(activity.area_code)
+    errors: dict = {}
+    hours = {int(pk): value for pk, value in (hours or {}).items() if value not in (None, "")}
+    recorded = set(activity.service_records.values_list("volunteer_id", flat=True))
+    if hours and activity.date > timezone.localdate():
+        errors["hours"] = [_("活动还没有举行，举行后再登记服务时长")]
+    twice = sorted(set(hours) & recorded)
+    if twice:
+        errors["hours"] = [_("已登记过服务时长的志愿者：%(names)s") % {"names": "、".join(
+            Volunteer.objects.filter(pk__in=twice).values_list("name", flat=True))}]
+    data: dict = {}
+    if participants is not None:
+        data["participants"] = participants
+    if outcome is not None:
+        data["outcome"] = outcome
+    if residents is not None:
+        data["residents"] = residents
+    if volunteers is not None or hours:
+        current = set(activity.volunteers.values_list("pk", flat=True)) if volunteers is None else set(volunteers)
+        data["volunteers"] = sorted(current | set(hours) | recorded)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity = update_activity(scope=scope, activity=activity, data=data)
+        for volunteer in Volunteer.objects.filter(pk__in=hours).order_by("name", "pk"):
+            try:
+                volunteer_services.record_service(scope=scope, actor=actor, volunteer=volunteer, data={
+                    "linked_activity": activity.pk, "date": activity.date, "hours": hours[volunteer.pk],
+                    "confirm": True,
+                })
+            except ValidationError as exc:
+                messages = [m for field in exc.message_dict.values() for m in field]
+                errors.setdefault("hours", []).extend(f"{volunteer.name}：{m}" for m in messages)
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        activity.refresh_from_db()
+        raise ValidationError(errors)
+    return activity
+
+
+def add_photos(*, scope: Scope, actor, activity: Activity, photos) -> list[ActivityPhoto]:
+    """Photos of an activity (JPEG, PNG or WebP by their content, each within the size
+    limit of case photos, at most MAX_PHOTOS per activity)."""
+    scope.require(activity.area_code)
+    photos = [p for p in photos or [] if p]
+    if not photos:
+        raise ValidationError({"photos": [_("请选择照片")]})
+    if activity.photos.count() + len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": [_("每次活动最多 %(n)s 张照片") % {"n": MAX_PHOTOS}]})
+    checked = photo_checks.check(photos, existing=0, limit=len(photos))
+    saved = []
+    with transaction.atomic():
+        for upload, content_type in checked:
+            photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size, uploaded_by=actor)
+            photo.file.save(f"photo.{photo.extension}", upload, save=True)
+            saved.append(photo)
+    return saved
+
+
+def remove_photo(*, scope: Scope, activity: Activity, photo_id: int) -> None:
+    scope.require(activity.area_code)
+    photo = activity.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise ValidationError({"photos": [_("未找到该照片")]})
+    photo.file.delete(save=False)
+    photo.delete()

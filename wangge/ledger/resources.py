@@ -32,6 +32,7 @@ from wangge.partners.models import Partner, ServicePoint
 from wangge.partners.selectors import partners_for, service_points_for
 from wangge.people.models import Resident
 from wangge.people.privacy import mask_id_number, mask_phone
+from wangge.volunteers import selectors as volunteer_selectors
 from wangge.volunteers import services as volunteer_services
 from wangge.volunteers.models import Skill, Volunteer
 from wangge.volunteers.selectors import volunteers_for
@@ -220,7 +221,7 @@ class VolunteerImporter(ServiceImporter):
                 row.values["area"] = residents[row.number].area_code[:COMMUNITY_LENGTH]
         found_areas = self.areas(rows, community=True)
         known = self.known(rows, residents)
-        elsewhere = registered_elsewhere(self.scope, [r.pk for r in residents.values()])
+        elsewhere = volunteer_selectors.registered_elsewhere(self.scope, [r.pk for r in residents.values()])
         for row in rows:
             v = row.values
             if row.errors or not v.get("name"):
@@ -468,18 +469,6 @@ IMPORTERS = {
     Kind.PARTNERS: PartnerImporter,
     Kind.SERVICE_POINTS: ServicePointImporter,
 }
-
-
-def registered_elsewhere(scope: Scope, resident_ids: list[int]) -> set[int]:
-    """Residents (of those given) registered as volunteers outside the scope.
-
-    A read of the volunteers table outside any scope, for the natural key's sake
-    (one resident, one volunteer); it belongs in wangge.volunteers.selectors.
-    """
-    if not resident_ids:
-        return set()
-    linked = Volunteer.objects.filter(resident_id__in=resident_ids).values_list("resident_id", "area_code")
-    return {resident_id for resident_id, code in linked if not scope.covers(code)}
 
 
 # --- export ------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 target area against the actor's scope (scope.require): a row outside it is a 404."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area
 from wangge.cases.models import Category
+from wangge.validation import save_named
 
 from .models import Partner, PartnerKind, PartnerMembership, PointKind, ServicePoint
 
@@ -28,7 +29,9 @@ def _area(scope: Scope, code, errors: dict) -> Area | None:
 
 
 def _check_choice(value, choices, name: str, errors: dict):
-    if value not in choices.values:
+    if not value:
+        errors[name] = [_("请选择类型")]
+    elif value not in choices.values:
         errors[name] = [_("不在可选值内：%(value)s") % {"value": value}]
 
 
@@ -41,18 +44,6 @@ def _categories(codes, errors: dict) -> list[Category]:
     return found
 
 
-def _save(obj, errors: dict):
-    if not (obj.name or "").strip():
-        errors["name"] = [_("请填写名称")]
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError:
-        raise ValidationError({"name": [_("该区域已有同名单位")]})
-
-
 # --- partners ------------------------------------------------------------------
 def create_partner(*, scope: Scope, data: dict) -> Partner:
     errors: dict = {}
@@ -61,7 +52,7 @@ def create_partner(*, scope: Scope, data: dict) -> Partner:
     _check_choice(partner.kind, PartnerKind, "kind", errors)
     categories = _categories(data.get("categories"), errors)
     with transaction.atomic():
-        _save(partner, errors)
+        save_named(partner, errors, duplicate=_("该区域已有同名单位"))
         partner.categories.set(categories)
     return partner
 
@@ -78,7 +69,7 @@ def update_partner(*, scope: Scope, partner: Partner, data: dict) -> Partner:
     _check_choice(partner.kind, PartnerKind, "kind", errors)
     categories = _categories(data["categories"], errors) if data.get("categories") is not None else None
     with transaction.atomic():
-        _save(partner, errors)
+        save_named(partner, errors, duplicate=_("该区域已有同名单位"))
         if categories is not None:
             partner.categories.set(categories)
     return partner
@@ -111,7 +102,9 @@ def _point_checks(point: ServicePoint, scope: Scope, partner_id, errors: dict) -
     _check_choice(point.kind, PointKind, "kind", errors)
     for name, low, high in (("lat", -90, 90), ("lng", -180, 180)):
         value = getattr(point, name)
-        if value is None or not (low <= float(value) <= high):
+        if value is None:
+            errors[name] = [_("请填写坐标")]
+        elif not (low <= float(value) <= high):
             errors[name] = [_("坐标无效")]
     if partner_id:
         from .selectors import partners_for
@@ -126,7 +119,7 @@ def create_point(*, scope: Scope, data: dict) -> ServicePoint:
     area = _area(scope, data.get("area"), errors)
     point = ServicePoint(area=area, **{f: data[f] for f in POINT_FIELDS if f in data and data[f] is not None})
     _point_checks(point, scope, data.get("partner"), errors)
-    _save(point, errors)
+    save_named(point, errors, duplicate=_("该区域已有同名服务点"))
     return point
 
 
@@ -141,7 +134,7 @@ def update_point(*, scope: Scope, point: ServicePoint, data: dict) -> ServicePoi
     if "partner" in data and data["partner"] is None:
         point.partner = None
     _point_checks(point, scope, data.get("partner"), errors)
-    _save(point, errors)
+    save_named(point, errors, duplicate=_("该区域已有同名服务点"))
     return point
 
 

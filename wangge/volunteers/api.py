@@ -174,6 +174,7 @@ class RecordOut(Schema):
     area: str
     team: int | None
     activity: str
+    linked_activity: int | None
     date: datetime.date
     hours: Decimal
     note: str
@@ -185,14 +186,16 @@ class RecordOut(Schema):
     def from_record(r: ServiceRecord) -> dict:
         return {
             "id": r.pk, "volunteer": r.volunteer_id, "volunteer_name": r.volunteer.name, "area": r.area_code,
-            "team": r.team_id, "activity": r.activity, "date": r.date, "hours": r.hours, "note": r.note,
+            "team": r.team_id, "activity": r.activity, "linked_activity": r.linked_activity_id, "date": r.date,
+            "hours": r.hours, "note": r.note,
             "confirmed": r.confirmed, "confirmed_by": str(r.confirmed_by) if r.confirmed_by else None,
             "confirmed_at": r.confirmed_at,
         }
 
 
 class RecordIn(Schema):
-    activity: str
+    activity: str = ""
+    linked_activity: int | None = None
     date: datetime.date
     hours: Decimal
     team: int | None = None
@@ -236,7 +239,8 @@ def list_records(request, filters: Query[RecordFilters]):
 @router.post("/volunteers/{volunteer_id}/records", response={201: RecordOut})
 def record_service(request, volunteer_id: int, payload: RecordIn):
     """Record actual service time (no travel). Unconfirmed until the organiser confirms;
-    ``confirm``: the recording organiser confirms at once."""
+    ``confirm``: the recording organiser confirms at once. ``linked_activity``: the
+    activity it was done in (once per volunteer; ``activity`` then defaults to its title)."""
     record = services.record_service(
         scope=scope_of(request), actor=request.user, volunteer=_volunteer(request, volunteer_id), data=payload.dict()
     )

@@ -47,3 +47,39 @@ class CompleteForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=300, required=False)
+
+
+# --- registering volunteers and teams -----------------------------------------------------
+class VolunteerForm(forms.Form):
+    """志愿者登记 and its changes (services.register_volunteer / update_volunteer)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False,
+                           widget=forms.TextInput(attrs=REQUIRED_HINT))
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    area = forms.CharField(label=_("注册社区"), required=False, widget=forms.Select)
+    skills = forms.MultipleChoiceField(label=_("技能"), required=False, choices=Skill.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    availability = forms.CharField(label=_("可服务时间"), max_length=200, required=False,
+                                   widget=forms.TextInput(attrs={"placeholder": _("如：周末全天、工作日晚上")}))
+    is_governance_partner = forms.BooleanField(label=_("治理合伙人"), required=False)
+    resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].widget.choices = [("", _("居民所在社区"))] + [(a.code, a.name) for a in areas]
+
+
+class TeamForm(forms.Form):
+    """志愿服务队: its name, area and description; on the edit page also its leader and
+    members (ids of volunteers, checked by the service against the scope)."""
+
+    name = forms.CharField(label=_("队名"), max_length=100, required=False,
+                           widget=forms.TextInput(attrs={**REQUIRED_HINT, "placeholder": _("如：红色代办服务队")}))
+    area = forms.CharField(label=_("所属区域"), required=False, widget=forms.Select)
+    description = forms.CharField(label=_("简介"), max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].widget.choices = [("", _("请选择区域"))] + [(a.code, a.name) for a in areas]

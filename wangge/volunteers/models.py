@@ -96,8 +96,13 @@ class ServiceRecord(models.Model):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="records", verbose_name=_("服务队")
     )
-    # Activities and tasks get their own apps later; until then the record names what was done.
+    # What was done, in words: kept for records made before activities existed, and for
+    # service outside any activity; a record made on an activity also points at it.
     activity = models.CharField(_("服务项目"), max_length=200)
+    linked_activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="service_records",
+        verbose_name=_("服务活动"),
+    )
     date = models.DateField(_("服务日期"), db_index=True)
     hours = models.DecimalField(
         _("服务时长（小时）"), max_digits=4, decimal_places=1,
@@ -127,6 +132,11 @@ class ServiceRecord(models.Model):
                 condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
                 | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
                 name="service_record_confirmed_pair",
+            ),
+            # One record per volunteer and activity: recording an activity twice adds no hours.
+            models.UniqueConstraint(
+                fields=["volunteer", "linked_activity"], condition=Q(linked_activity__isnull=False),
+                name="service_record_once_per_activity",
             ),
         ]
 

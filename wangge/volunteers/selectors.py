@@ -185,3 +185,25 @@ def volunteer_for_record(user, pk: int) -> Volunteer:
     if volunteer is None:
         raise OutOfScope(_("未找到，或不在您的管辖范围内"))
     return volunteer
+
+
+# --- registrations ---------------------------------------------------------------------
+def registered_elsewhere(scope: Scope, resident_ids) -> set[int]:
+    """Of the residents given, those registered as volunteers in a community outside
+    the scope. The one read of registrations beyond the scope, for the rule "one
+    resident, one registration" (the ledger's natural key, services._once): it tells
+    only that a registration exists, never whose or where."""
+    resident_ids = list(resident_ids)
+    if not resident_ids:
+        return set()
+    linked = Volunteer.objects.filter(resident_id__in=resident_ids).values_list("resident_id", "area_code")
+    return {resident_id for resident_id, code in linked if not scope.covers(code)}
+
+
+def registered_residents(resident_ids) -> set[int]:
+    """Of the residents given, those registered as volunteers anywhere (the register
+    page marks them rather than offering them)."""
+    resident_ids = list(resident_ids)
+    if not resident_ids:
+        return set()
+    return set(Volunteer.objects.filter(resident_id__in=resident_ids).values_list("resident_id", flat=True))

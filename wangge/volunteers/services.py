@@ -14,6 +14,7 @@ from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Household
 from wangge.cases import notifications
 from wangge.people.models import Resident
+from wangge.validation import save_named
 
 from .models import HelpTask, ServiceRecord, Skill, TaskStatus, Team, Volunteer
 
@@ -51,29 +52,29 @@ def _resident(scope: Scope, pk, errors: dict) -> Resident | None:
     return resident
 
 
-def _finish(obj, errors: dict):
-    if not (obj.name or "").strip():
-        errors["name"] = [_("请填写名称")]
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError:
-        raise ValidationError({"name": [_("该区域已有同名服务队")]})
-    return obj
+def _check_resident(volunteer: Volunteer, errors: dict) -> None:
+    """One resident, one registration (the ledger's natural key too): a resident
+    registered already, here or in another community, is not registered again."""
+    if volunteer.resident is None or "resident" in errors:
+        return
+    if Volunteer.objects.filter(resident=volunteer.resident).exclude(pk=volunteer.pk).exists():
+        errors["resident"] = [_("该居民已登记为志愿者")]
 
 
 def register_volunteer(*, scope: Scope, data: dict) -> Volunteer:
-    """志愿者注册 in a community in scope, linked to a resident of it when they live here."""
+    """志愿者注册 in a community in scope, linked to a resident of it when they live
+    here (without an area, the resident's community)."""
     errors: dict = {}
-    area = _area(scope, data.get("area"), errors, community_or_above=True)
+    resident = _resident(scope, data.get("resident"), errors)
+    code = data.get("area") or (resident.area_code[:LEVEL_LENGTHS[Level.COMMUNITY]] if resident else "")
+    area = _area(scope, code, errors, community_or_above=True)
     volunteer = Volunteer(area=area, **{f: data[f] for f in VOLUNTEER_FIELDS if data.get(f) is not None})
     volunteer.skills = _skills(data.get("skills"), errors)
-    volunteer.resident = _resident(scope, data.get("resident"), errors)
+    volunteer.resident = resident
     if volunteer.resident and not volunteer.name:
         volunteer.name = volunteer.resident.name
-    return _finish(volunteer, errors)
+    _check_resident(volunteer, errors)
+    return save_named(volunteer, errors, duplicate=_("该志愿者已登记"), blank=_("请填写姓名"))
 
 
 def update_volunteer(*, scope: Scope, volunteer: Volunteer, data: dict) -> Volunteer:
@@ -88,7 +89,8 @@ def update_volunteer(*, scope: Scope, volunteer: Volunteer, data: dict) -> Volun
         volunteer.skills = _skills(data["skills"], errors)
     if "resident" in data:
         volunteer.resident = _resident(scope, data["resident"], errors)
-    return _finish(volunteer, errors)
+        _check_resident(volunteer, errors)
+    return save_named(volunteer, errors, duplicate=_("该志愿者已登记"), blank=_("请填写姓名"))
 
 
 def _volunteer(scope: Scope, pk, errors: dict, name: str = "volunteer") -> Volunteer | None:
@@ -109,7 +111,7 @@ def create_team(*, scope: Scope, data: dict) -> Team:
     team.leader = _volunteer(scope, data.get("leader"), errors, "leader")
     members = [_volunteer(scope, pk, errors, "members") for pk in data.get("members") or []]
     with transaction.atomic():
-        _finish(team, errors)
+        save_named(team, errors, duplicate=_("该区域已有同名服务队"))
         team.members.set([m for m in members if m] + ([team.leader] if team.leader else []))
     return team
 
@@ -128,7 +130,7 @@ def update_team(*, scope: Scope, team: Team, data: dict) -> Team:
     if data.get("members") is not None:
         members = [_volunteer(scope, pk, errors, "members") for pk in data["members"]]
     with transaction.atomic():
-        _finish(team, errors)
+        save_named(team, errors, duplicate=_("该区域已有同名服务队"))
         if members is not None:
             team.members.set([m for m in members if m])
         if team.leader:
@@ -149,7 +151,11 @@ def _hours(value, errors: dict) -> Decimal | None:
 
 def record_service(*, scope: Scope, actor, volunteer: Volunteer, data: dict) -> ServiceRecord:
     """A service record, unconfirmed until the organiser confirms it. Staff who record
-    it as organisers may confirm it at once (``confirm``: true)."""
+    it as organisers may confirm it at once (``confirm``: true).
+
+    ``linked_activity`` (an activity id in scope) ties the record to the activity it
+    was done in, once per volunteer; ``activity`` (what was done) then defaults to
+    the activity's title."""
     scope.require(volunteer.area_code)
     errors: dict = {}
     date = data.get("date")
@@ -158,8 +164,17 @@ def record_service(*, scope: Scope, actor, volunteer: Volunteer, data: dict) -> 
     elif date > timezone.localdate():
         errors["date"] = [_("服务日期不能晚于今天")]
     hours = _hours(data.get("hours"), errors)
-    activity = (data.get("activity") or "").strip()
-    if not activity:
+    linked = None
+    if data.get("linked_activity"):
+        from wangge.activities.models import Activity
+
+        linked = scope.filter(Activity).filter(pk=data["linked_activity"]).first()
+        if linked is None:
+            errors["linked_activity"] = [_("未找到该服务活动")]
+        elif linked.service_records.filter(volunteer=volunteer).exists():
+            errors["linked_activity"] = [_("已登记过该志愿者在本次活动的服务时长")]
+    activity = (data.get("activity") or "").strip() or (linked.title if linked else "")
+    if not activity and "linked_activity" not in errors:
         errors["activity"] = [_("请填写服务项目")]
     team = None
     if data.get("team"):
@@ -169,13 +184,17 @@ def record_service(*, scope: Scope, actor, volunteer: Volunteer, data: dict) -> 
     if errors:
         raise ValidationError(errors)
     record = ServiceRecord(
-        volunteer=volunteer, team=team, activity=activity[:200], date=date, hours=hours,
+        volunteer=volunteer, team=team, activity=activity[:200], linked_activity=linked, date=date, hours=hours,
         note=(data.get("note") or "")[:500], recorded_by=actor,
     )
     if data.get("confirm"):
         _check_confirmer(record, actor)
         record.confirmed_by, record.confirmed_at = actor, timezone.now()
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # the same volunteer recorded on the same activity at the same moment
+        raise ValidationError({"linked_activity": [_("已登记过该志愿者在本次活动的服务时长")]})
     return record
 
 

@@ -20,34 +20,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import scope_of
+from wangge.accounts.scope import Scope, scope_of
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
+from wangge.areas.selectors import areas_for
 from wangge.people.models import Resident
 from wangge.people.privacy import mask_phone
+from wangge.people.selectors import search_residents
+from wangge.validation import put_errors
 
 from . import selectors, services
 from .certificate import certificate_response
-from .forms import AssignForm, CancelForm, CompleteForm, TaskForm
+from .forms import AssignForm, CancelForm, CompleteForm, TaskForm, TeamForm, VolunteerForm
 from .matching import rank_volunteers
-from .models import HelpTask, Skill, TaskStatus
+from .models import HelpTask, Skill, TaskStatus, Team, Volunteer
 
 PAGE_SIZE = 50
 #: Candidates shown on a task page (the rest are further down the same order).
 CANDIDATES_SHOWN = 20
-
-
-def _put_errors(form, exc: ValidationError) -> list[str]:
-    """A service's field errors onto the form's fields of the same name; the rest are
-    returned to be shown above the form."""
-    unplaced = []
-    for name, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
-        if name in form.fields and not form.fields[name].widget.is_hidden:
-            for error in errors:
-                form.add_error(name, error)
-        else:
-            unplaced.extend(errors)
-    return unplaced
 
 
 # --- volunteers ----------------------------------------------------------------------
@@ -60,7 +50,7 @@ def volunteer_list(request):
     rows = selectors.volunteers_for(scope, skill=skill, q=request.GET.get("q", ""),
                                     governance_partner=True if partner_only else None)
     return render(request, "volunteers/list.html", {
-        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), "may_create": bool(scope.codes),
         "teams": selectors.teams_for(scope), "totals": selectors.hours_totals(scope),
         "skills": Skill.choices, "skill": skill, "skill_names": dict(Skill.choices),
         "q": request.GET.get("q", ""), "partner_only": partner_only,
@@ -75,7 +65,7 @@ def volunteer_detail(request, pk):
     records = volunteer.records.select_related("team", "confirmed_by")
     confirmed = records.filter(confirmed_at__isnull=False).aggregate(hours=Sum("hours"), n=Count("id"))
     return render(request, "volunteers/detail.html", {
-        "volunteer": volunteer, "phone": mask_phone(volunteer.phone), "skill_names": dict(Skill.choices),
+        "volunteer": volunteer, "manages": scope_of(request).covers(volunteer.area_code), "phone": mask_phone(volunteer.phone), "skill_names": dict(Skill.choices),
         "records": records[:100], "confirmed_hours": confirmed["hours"] or 0, "confirmed_records": confirmed["n"],
         "tasks": selectors.tasks_for(request.user).filter(volunteer=volunteer)[:20],
         "today": timezone.localdate(),
@@ -93,6 +83,174 @@ def volunteer_certificate(request, pk):
         for error in exc.messages:
             messages.error(request, error)
         return redirect("volunteers:detail", pk=pk)
+
+
+# --- registering and editing volunteers ---------------------------------------------------
+#: Residents offered by one search on the register page.
+RESIDENT_MATCHES = 20
+#: Volunteers offered by one search on a team's page.
+MEMBER_MATCHES = 30
+
+
+def _communities(scope: Scope) -> list[Area]:
+    return list(areas_for(scope, level=Level.COMMUNITY).order_by("code")[:1000])
+
+
+def _resident_search(request, scope: Scope) -> dict:
+    """The register page's resident search (name, pinyin or the ID number's last 4),
+    through wangge.people: residents in scope, those already registered marked."""
+    rq = request.GET.get("rq", "").strip()
+    matches = list(search_residents(scope, q=rq)[:RESIDENT_MATCHES]) if rq else []
+    registered = selectors.registered_residents([r.pk for r in matches])
+    return {"rq": rq, "matches": [(r, r.pk in registered) for r in matches]}
+
+
+def _chosen_resident(scope: Scope, value) -> Resident | None:
+    return (scope.filter(Resident).select_related("household").filter(pk=value).first()
+            if str(value or "").isdigit() else None)
+
+
+def _volunteer_values(form, posted) -> dict:
+    """The form's values, with the resident posted as it was (the service checks it
+    against the scope: a resident the user may not see is "not found")."""
+    data = dict(form.cleaned_data)
+    data["resident"] = int(posted) if str(posted or "").isdigit() and int(posted) else None
+    return data
+
+
+@never_cache
+@login_required
+def volunteer_new(request):
+    """志愿者登记: find the resident first (where they live here), or register someone
+    who does not; ``?resident=<id>`` fills in their name, phone and community."""
+    scope = scope_of(request)
+    if not scope.codes:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    resident = _chosen_resident(scope, (data or request.GET).get("resident"))
+    initial = {}
+    if resident is not None:
+        initial = {"resident": resident.pk, "name": resident.name, "phone": resident.phone,
+                   "area": resident.area_code[:12]}
+    form = VolunteerForm(data, areas=_communities(scope), initial=initial)
+    errors: list[str] = []
+    if data is not None and form.is_valid():
+        try:
+            volunteer = services.register_volunteer(scope=scope, data=_volunteer_values(form, data.get("resident")))
+        except ValidationError as exc:
+            errors = put_errors(form, exc)
+        else:
+            messages.success(request, _("已登记志愿者：%(name)s") % {"name": volunteer.name})
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(request, "volunteers/volunteer_form.html", {
+        "form": form, "errors": errors, "resident": resident, "volunteer": None, **_resident_search(request, scope),
+    }, status=422 if data is not None else 200)
+
+
+@never_cache
+@login_required
+def volunteer_edit(request, pk):
+    """修改志愿者信息, link or unlink the resident (``?resident=<id>`` / ``resident=0``)."""
+    scope = scope_of(request)
+    volunteer = scope.get_or_404(Volunteer.objects.select_related("resident", "area"), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    asked = (data or request.GET).get("resident")
+    resident = volunteer.resident if asked is None else _chosen_resident(scope, asked)
+    form = VolunteerForm(data, areas=_communities(scope), initial={
+        "name": volunteer.name, "phone": volunteer.phone, "area": volunteer.area_code, "skills": volunteer.skills,
+        "availability": volunteer.availability, "is_governance_partner": volunteer.is_governance_partner,
+    })
+    errors: list[str] = []
+    if data is not None and form.is_valid():
+        try:
+            services.update_volunteer(scope=scope, volunteer=volunteer,
+                                      data=_volunteer_values(form, data.get("resident", volunteer.resident_id)))
+        except ValidationError as exc:
+            errors = put_errors(form, exc)
+            volunteer.refresh_from_db()
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteers:detail", pk=pk)
+    return render(request, "volunteers/volunteer_form.html", {
+        "form": form, "errors": errors, "resident": resident, "volunteer": volunteer,
+        **_resident_search(request, scope),
+    }, status=422 if data is not None else 200)
+
+
+@never_cache
+@login_required
+@require_POST
+def volunteer_register_switch(request, pk):
+    """注销 (no longer in the register; their records and hours stay) or 重新登记在册."""
+    scope = scope_of(request)
+    volunteer = scope.get_or_404(Volunteer, pk=pk)
+    services.update_volunteer(scope=scope, volunteer=volunteer, data={"is_active": not volunteer.is_active})
+    if volunteer.is_active:
+        messages.success(request, _("已重新登记在册：%(name)s") % {"name": volunteer.name})
+    else:
+        messages.success(request, _("已注销：%(name)s（服务记录保留）") % {"name": volunteer.name})
+    return redirect("volunteers:detail", pk=pk)
+
+
+# --- teams -----------------------------------------------------------------------------------
+def _team_areas(scope: Scope) -> list[Area]:
+    return list(areas_for(scope).filter(level__in=[Level.STREET, Level.COMMUNITY]).order_by("code")[:1000])
+
+
+@never_cache
+@login_required
+def team_new(request):
+    """新建志愿服务队; its leader and members are chosen on its page next."""
+    scope = scope_of(request)
+    if not scope.codes:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = TeamForm(data, areas=_team_areas(scope))
+    errors: list[str] = []
+    if data is not None and form.is_valid():
+        try:
+            team = services.create_team(scope=scope, data=form.cleaned_data)
+        except ValidationError as exc:
+            errors = put_errors(form, exc)
+        else:
+            messages.success(request, _("已新建服务队：%(name)s") % {"name": team.name})
+            return redirect("volunteers:team", pk=team.pk)
+    return render(request, "volunteers/team_form.html", {"form": form, "errors": errors, "team": None},
+                  status=422 if data is not None else 200)
+
+
+@never_cache
+@login_required
+def team_edit(request, pk):
+    """A team's page: name, area, description, the leader and the members. ``?vq=``
+    finds volunteers of the team's area to add; unticking a member removes them."""
+    scope = scope_of(request)
+    team = scope.get_or_404(Team.objects.select_related("leader", "area"), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = TeamForm(data, areas=_team_areas(scope), initial={
+        "name": team.name, "area": team.area_code, "description": team.description})
+    errors: list[str] = []
+    if data is not None and form.is_valid():
+        values = dict(form.cleaned_data)
+        values["members"] = [int(v) for v in data.getlist("members") if v.isdigit()]
+        values["leader"] = int(data["leader"]) if data.get("leader", "").isdigit() else None
+        try:
+            services.update_team(scope=scope, team=team, data=values)
+        except ValidationError as exc:
+            errors = put_errors(form, exc)
+            team.refresh_from_db()
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteers:team", pk=pk)
+    members = list(team.members.order_by("name", "pk"))
+    vq = request.GET.get("vq", "").strip()
+    more = []
+    if vq:
+        more = list(selectors.volunteers_for(scope, area=team.area_code, q=vq)
+                    .exclude(pk__in=[m.pk for m in members])[:MEMBER_MATCHES])
+    return render(request, "volunteers/team_form.html", {
+        "form": form, "errors": errors, "team": team, "members": members, "more": more, "vq": vq,
+    }, status=422 if data is not None else 200)
 
 
 # --- help tasks ------------------------------------------------------------------------
@@ -134,7 +292,7 @@ def task_new(request):
         try:
             task = services.create_task(scope=scope, actor=request.user, data=values)
         except ValidationError as exc:
-            errors = _put_errors(form, exc)
+            errors = put_errors(form, exc)
         else:
             messages.success(request, _("已发布求助任务"))
             return redirect("volunteers:task", pk=task.pk)
@@ -203,7 +361,7 @@ def task_action(request, pk, action):
             services.cancel_task(scope=scope, actor=request.user, task=task, reason=data.get("reason", ""))
     except ValidationError as exc:
         fresh = selectors.task_for(request.user, pk)
-        errors = _put_errors(form, exc) if form else list(exc.messages)
+        errors = put_errors(form, exc) if form else list(exc.messages)
         return _task_page(request, fresh, bound=form, errors=errors, status=422)
     messages.success(request, _("已完成：%(action)s") % {"action": label})
     return redirect("volunteers:task", pk=pk)
