@@ -26,8 +26,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from wangge.accounts.scope import Scope
@@ -36,10 +36,10 @@ from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.cases.models import Case, CaseEvent, Rating, Source
 from wangge.cases.states import ACTIVE, Action, Status
-from wangge.people.selectors import residents_for, tag_reader
+from wangge.people.models import Resident, Tag
 from wangge.visits import care
 from wangge.visits import selectors as visit_selectors
-from wangge.visits.models import PEOPLE_KINDS
+from wangge.visits.models import PEOPLE_KINDS, Visit
 from wangge.volunteers import selectors as volunteer_selectors
 
 # 主动发现: what staff found themselves, before anyone complained.
@@ -189,6 +189,18 @@ CASE_COUNTS = (
     cases_reworked, cases_resolved, cases_responded, proactive_cases, overdue_now,
     ratings, ratings_satisfied, ratings_basically_satisfied, ratings_dissatisfied, avg_handling_hours,
 )
+
+
+def counted(p: Period) -> Q:
+    """The cases that can count in any of CASE_COUNTS: a timestamp of theirs in the period, or
+    active and overdue now. Every other case adds 0 to every count and nothing to the average,
+    so restricting the aggregate to these changes no figure; it lets the database read the
+    period's cases through its indexes on those timestamps instead of all the area's cases
+    (docs/performance.md, "Stats at city scale")."""
+    return (
+        p.within("reported_at") | p.within("accepted_at") | p.within("closed_at") | p.within("rated_at")
+        | Q(deadline__gte=p.begin, deadline__lt=p.due_until) | Q(status__in=ACTIVE, deadline__lt=p.now)
+    )
 
 
 # --- rates -----------------------------------------------------------------------------
@@ -348,6 +360,64 @@ def care_dues(rules: list[care.Rule], *, visits: list[datetime.date], registered
     return sorted(out)
 
 
+@dataclass(frozen=True)
+class KeyResident:
+    """What the care figures need of one key resident, read as plain values (no model
+    instances: a city has hundreds of thousands of them)."""
+
+    household: int
+    registered: datetime.date
+    birth_date: datetime.date
+    stored: tuple[str, ...]  # the resident's stored tags that have an active care policy
+
+
+class CarePopulation:
+    """The key residents (关爱对象) of an area as the visits app defines them: residents with a
+    household carrying a tag under an active care policy (visits.selectors.key_residents), their
+    tags read as people.selectors.tag_reader reads them (the stored ones, plus the derived ones
+    whose age the resident has reached on the day asked about)."""
+
+    def __init__(self, scope: Scope, area: str, day: datetime.date):
+        self.rules = visit_selectors.care_rules()
+        self.derived = [tag for tag in Tag.objects.filter(min_age__isnull=False) if tag.code in self.rules]
+        residents = scope.filter(Resident).filter(area_code__startswith=area, household__isnull=False)
+        # Key on ``day`` includes the key residents of every earlier day: a derived tag (高龄老人),
+        # once reached, stays; stored tags are not dated.
+        self.key = visit_selectors.key_residents(residents, day).order_by()
+        stored: dict[int, list[str]] = {}
+        through = Resident.tags.through.objects.filter(
+            resident__in=self.key.values("pk"), tag__code__in=list(self.rules)
+        ).values_list("resident_id", "tag__code")
+        for pk, code in through.iterator(chunk_size=10_000):
+            stored.setdefault(pk, []).append(code)
+        tz = timezone.get_current_timezone()
+        rows = self.key.values_list("pk", "household_id", TruncDate("created_at", tzinfo=tz), "birth_date")
+        self.people = [KeyResident(household, registered, born, tuple(stored.get(pk, ())))
+                       for pk, household, registered, born in rows.iterator(chunk_size=10_000)]
+        self._cache: dict[tuple, list[care.Rule]] = {}
+        self._latest: dict[datetime.date, list[tuple[str, datetime.date]]] = {}
+
+    def rules_on(self, person: KeyResident, day: datetime.date) -> list[care.Rule]:
+        """The care rules that apply to ``person`` on ``day``."""
+        latest = self._latest.get(day)
+        if latest is None:
+            latest = self._latest[day] = [(tag.code, tag.latest_birth_date(day)) for tag in self.derived]
+        derived = tuple(code for code, born_by in latest if person.birth_date <= born_by)
+        key = (person.stored, derived)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = [self.rules[code] for code in (*person.stored, *derived)]
+        return found
+
+    def last_visits(self, before: datetime.datetime) -> dict[int, datetime.date]:
+        """Each key household's latest home visit, call or chat before ``before`` (as
+        visits.selectors.last_visit_at), by local date."""
+        rows = Visit.objects.filter(
+            household__in=self.key.values("household_id"), kind__in=PEOPLE_KINDS, visited_at__lt=before
+        ).order_by().values("household_id").annotate(last=Max("visited_at")).values_list("household_id", "last")
+        return {household: visit_selectors.local_date(moment) for household, moment in rows.iterator(chunk_size=10_000)}
+
+
 def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
     """Care visits to key populations (关爱走访), as the visits app defines them (care policies,
     wangge/visits/care.py; docs/visits.md):
@@ -357,41 +427,44 @@ def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
     * care_visits_on_time (按时走访次数): of those, the ones done on or before their date;
     * care_on_time_rate (关爱走访按时率) = care_visits_on_time / care_visits_due;
     * care_overdue_now (关爱走访超期人数): a snapshot, not bound to the period: key residents whose
-      care visit is overdue today (the care list's 已超期, visits.selectors.care_due).
+      care visit is overdue today (the care list's 已超期: visits.selectors.care_due with
+      ``overdue_only``, counted here from plain values; a test holds the two equal).
     """
     today = timezone.localdate(p.now)
     end = min(p.date_to, today - ONE_DAY)
+    population = CarePopulation(scope, area, today)
     due = on_time = 0
-    if end >= p.date_from:
-        rules = visit_selectors.care_rules()
-        residents = residents_for(scope).filter(area_code__startswith=area, household__isnull=False)
-        # which residents the care policies cover is the visits app's rule; its list does not
-        # expose it on its own (care_due keeps only those owing a visit now).
-        residents = list(visit_selectors.key_residents(residents, end))
+    if end >= p.date_from and population.people:
         visits: dict[int, list[datetime.date]] = {}
         begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
-        rows = visit_selectors.visits_for(scope).prefetch_related(None).select_related(None).filter(
+        rows = scope.filter(Visit).filter(
             area_code__startswith=area, household__isnull=False, kind__in=PEOPLE_KINDS,
             visited_at__gte=begin, visited_at__lt=finish,
-        ).values_list("household_id", "visited_at")
-        for household, moment in rows.iterator(chunk_size=5000):
+        ).order_by().values_list("household_id", "visited_at")
+        for household, moment in rows.iterator(chunk_size=10_000):
             visits.setdefault(household, []).append(visit_selectors.local_date(moment))
         for days in visits.values():
             days.sort()
-        tags_of = tag_reader(end)
-        for resident in residents:
-            applying = [rules[t.code] for t in tags_of(resident) if t.code in rules]
-            for _day, done in care_dues(applying, visits=visits.get(resident.household_id, []),
-                                        registered=visit_selectors.local_date(resident.created_at),
-                                        start=p.date_from, end=end):
+        for person in population.people:
+            applying = population.rules_on(person, end)
+            if not applying:
+                continue
+            for _day, done in care_dues(applying, visits=visits.get(person.household, []),
+                                        registered=person.registered, start=p.date_from, end=end):
                 due += 1
                 on_time += done
-    overdue = visit_selectors.care_due(scope, today=today, area=area, overdue_only=True)
+    _begin, end_of_today = visit_selectors.day_bounds(today)
+    last = population.last_visits(end_of_today)
+    overdue = 0
+    for person in population.people:
+        next_due = care.next_due(population.rules_on(person, today), last=last.get(person.household),
+                                 registered=person.registered, today=today)
+        overdue += next_due is not None and next_due.overdue
     return {
         "care_visits_due": due,
         "care_visits_on_time": on_time,
         "care_on_time_rate": ratio(on_time, due),
-        "care_overdue_now": len(overdue),
+        "care_overdue_now": overdue,
     }
 
 
@@ -449,7 +522,7 @@ def compute(
     place = scope.get_or_404(Area, code=area)
     p = Period.of(date_from, date_to, now)
     cases = area_cases(scope, area)
-    counts = cases.aggregate(**{fn.__name__: fn(p) for fn in CASE_COUNTS})
+    counts = cases.filter(counted(p)).aggregate(**{fn.__name__: fn(p) for fn in CASE_COUNTS})
     hours = counts.pop("avg_handling_hours")
     result = {
         "area": place.code, "area_name": place.name, "level": place.level,
