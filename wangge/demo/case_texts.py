@@ -290,3 +290,50 @@ REOPEN_REASONS = ("现场查看问题未彻底解决", "只做了临时处理，
 SATISFIED_COMMENTS = ("", "", "", "网格员很负责，谢谢！", "处理很及时", "感谢社区", "问题解决了，很满意")
 BASIC_COMMENTS = ("", "基本解决了，希望以后多来看看", "处理得还行，就是慢了点")
 DISSATISFIED_COMMENTS = ("修完没几天又坏了", "问题没有真正解决", "只来看了一下就走了", "处理太慢了")
+
+# --- 民生项目: "社区每月将居民诉求转化为具体项目，联动志愿者、联建单位和居民共同解决" ---------------------
+# A project's cases are first made safe (临时处置, recorded as the handling) within their deadline; the
+# community checks and closes them when the project is done, with its result (see cases.Planner._projects).
+
+
+@dataclass(frozen=True)
+class ProjectText:
+    title: str
+    plan: str
+    result: str  # {buildings}: the buildings of the linked cases, 1号楼、3号楼
+    rating: str = ""
+
+
+# 金融社区, May 2025: the rainy season's leaking roofs of 老国税小区 become one roof repair with 红心物业联盟.
+JINRONG_ROOF = _s("roof_leak", HOME, "{building}顶层棚顶漏水",
+                  "{address}（顶层）一下雨棚顶就渗水，墙皮脱落，用盆接水。",
+                  "红心物业联盟上门临时封堵漏点；{building}屋面防水层整体老化，需统一翻修，已报社区纳入民生项目。",
+                  "old", "top")
+JINRONG_ROOF_PROJECT = ProjectText(
+    "老国税小区楼顶防水维修",
+    "老国税小区顶层住户集中反映棚顶漏水。由红心物业联盟牵头，对漏水楼栋屋面铲除老化防水层、重做卷材防水；"
+    "网格党小组和志愿者提前逐户告知施工时间，帮助老人挪放物品；完工后逢雨逐户回访。",
+    "红心物业联盟完成{buildings}屋面防水翻修；雨后逐户回访，顶层住户均不再渗漏。",
+    "楼顶重新做了防水，下大雨也不漏了，谢谢社区和物业！",
+)
+# 东风社区, April 2025: the dark stairwells of 东风小区, with 红卫士's governance partners.
+DONGFENG_LIGHTS = _s("corridor_light", BUILDING, "{building}{unit}单元楼道灯不亮",
+                     "{estate}{building}{unit}单元楼道灯坏了，晚上上下楼看不清。",
+                     "已临时更换损坏的灯泡；{estate}楼道照明线路老化，需统一改造，已报社区纳入民生项目。")
+DONGFENG_LIGHTS_PROJECT = ProjectText(
+    "东风小区楼道照明改造",
+    "治理合伙人议事会把东风小区楼道灯不亮的诉求转为项目：房屋维修中心更换老化线路、改装声控灯，"
+    "“红卫士”治理合伙人逐单元排查、登记，施工时协助照看老人出行。",
+    "房屋维修中心更换{buildings}楼道老化线路，全部改装LED声控灯；红卫士逐单元复查，楼道照明已恢复。",
+)
+# 金融社区, open at the time of loading: the broken unit doors of 工行小区, an abandoned estate that
+# 红心物业联盟 looks after (弃管小区兜底托管).
+JINRONG_DOORS = _s("unit_door", BUILDING, "{building}{unit}单元门关不上",
+                   "{estate}{building}{unit}单元门闭门器坏了，门关不上，楼道灌风。",
+                   "红心物业联盟临时加固门扇、更换闭门器；{estate}单元门普遍老化，已报社区纳入民生项目统一更换。")
+JINRONG_DOORS_PROJECT = ProjectText(
+    "工行小区单元门更换",
+    "工行小区无物业管理，单元门普遍老化损坏。由红心物业联盟兜底，统一更换单元门和闭门器；"
+    "志愿者帮助老人登记门禁、发放钥匙卡扣。",
+    "",
+)

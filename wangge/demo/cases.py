@@ -32,6 +32,23 @@ clean-ups of its abandoned estate by partner organisations; 红心物业联盟's
 parking and 适老化 work in 金融社区. The share of problems found on visits and
 patrols (主动发现) rises after the course (COURSE_END).
 
+A case sent to a partner by name is linked to the organisation
+(``owner_partner_org``) when exactly one partner of that name serves its grid,
+as ``services.dispatch_case`` does, and that partner's staff are told; the
+partners (resources.py) are loaded first. A few open cases wait for 红心物业联盟
+to start them (its staff account is ``demo_partner``).
+
+**Projects (民生项目)**, "每月将居民诉求转化为具体项目": 金融社区's roof repair of
+老国税小区 (its leaking roofs of May 2025, with 红心物业联盟 and two volunteers,
+completed in June) and 东风社区's stairwell lighting of April 2025 (with 红卫士's
+governance partners) in the history; and 金融社区's unit doors of 工行小区,
+under way at ``now``. A project's cases are made safe within their deadlines
+(the handling) and wait for the community's check; the project's events in
+their timelines (Action.PROJECT, no status change, as
+``services.record_project_event``), the verification and the closing carry its
+result, as ``projects.services.close_project`` would. The project rows are
+written with the cases, with planned times, since the services stamp the clock.
+
 Holidays of 2024 and 2025 (the State Council's notices) are entered when
 missing, so deadlines skip 国庆 and 春节 as they would have.
 """
@@ -43,6 +60,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -83,7 +101,10 @@ from wangge.cases.states import (
     office_code,
     refusal,
 )
+from wangge.partners.models import Partner, PartnerMembership
 from wangge.people.models import Resident
+from wangge.projects.models import Project, ProjectCase, ProjectStatus
+from wangge.volunteers.models import Volunteer
 
 from . import case_texts as texts
 from . import city, population
@@ -103,6 +124,8 @@ JOB_EVERY = datetime.timedelta(minutes=30)
 # Long enough that, loaded on a Monday morning, the overdue list still has Friday's cases.
 JOB_PAUSE = datetime.timedelta(hours=72)
 SYSTEM_NOTE = "超期自动升级"
+# What 红心物业联盟 takes on in 金融社区 (its services: 小修小补, 停车秩序, 物业纠纷…): the open cases waiting for it.
+ALLIANCE_CASES = ("unit_door", "corridor_light", "parking", "roof_leak")
 
 DAY_START = datetime.time(8, 30)
 DAY_END = datetime.time(17, 30)
@@ -502,6 +525,8 @@ class Sim:
                 users = [case.owner_user]
             else:
                 users = self.p.offices.office_users(case.owner_area.code, case.level)
+                if case.owner_kind == OwnerKind.PARTNER and case.owner_partner_org is not None:
+                    users = users + self.p.partner_users.get(case.owner_partner_org.pk, [])
             users = [u for u in users if actor.user is None or u.pk != actor.user.pk]
             self.notices.append(Notice(event, users))
         return event
@@ -517,6 +542,7 @@ class Sim:
 
     def _to_office(self) -> None:
         self.case.owner_kind, self.case.owner_user, self.case.owner_partner = OwnerKind.OFFICE, None, ""
+        self.case.owner_partner_org = None
 
     def _rework(self, t) -> None:
         case = self.case
@@ -553,13 +579,17 @@ class Sim:
                     raise PlanError(f"{case.title}: cannot dispatch to {to_user.user.username}")
                 self._move(_LEVELS[max(fitting)])
                 case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.USER, to_user.user, ""
+                case.owner_partner_org = None
             elif to_level:
                 if RANK[to_level] > RANK[case.level]:
                     raise PlanError(f"{case.title}: dispatch upwards")
                 self._move(to_level)
                 self._to_office()
             else:
+                # As services.dispatch_case by name: linked to the organisation when exactly one of that name
+                # serves the grid, so its staff see the case.
                 case.owner_kind, case.owner_user, case.owner_partner = OwnerKind.PARTNER, None, to_partner
+                case.owner_partner_org = self.p.partner_org(to_partner, case.area_code)
 
         self.act(Action.DISPATCH, t, staff, note, change)
         self.pending_dispatch = bool(to_level)
@@ -609,6 +639,11 @@ class Sim:
         event = self.act(Action.MERGE, t, staff, "", change)
         self.fixups.append(Fixup(event, "合并至 %(number)s", original))
         self.merged_into = original
+
+    def project_event(self, t, staff: Staff, note: str) -> CaseEvent:
+        """As services.record_project_event: a note in the timeline; no status, level or owner changes."""
+        case = self.case
+        return self._record(Action.PROJECT, self.p.offices.actor(staff), staff, (case.status, case.level), note, t)
 
     def state_at(self, t) -> tuple[str, str, str]:
         last = [e for e in self.events if e.created_at <= t][-1]
@@ -844,10 +879,35 @@ def _role_level(role: str) -> str:
 
 
 @dataclass
+class ProjectPlan:
+    """A 民生项目 as the community set it up: its linked cases (their events are planned with them), the
+    partners and volunteers doing the work, and when it was set up, started and finished."""
+
+    text: texts.ProjectText
+    area: Area
+    category: str
+    created_by: Staff
+    created_at: datetime.datetime
+    sims: list[Sim]
+    partners: list[Partner]
+    volunteers: list[int]
+    residents: list[int]
+    status: str = ProjectStatus.PLANNED
+    result: str = ""
+    started_at: datetime.datetime | None = None
+    closed_at: datetime.datetime | None = None
+
+    @property
+    def month(self) -> str:
+        return timezone.localtime(self.created_at).strftime("%Y-%m")
+
+
+@dataclass
 class CaseHistory:
     sims: list[Sim]
     counters: dict[int, int]
     now: datetime.datetime
+    projects: list[ProjectPlan] = field(default_factory=list)
 
 
 def plan_cases(*, scale: float, accounts: list[city.DemoAccount], now: datetime.datetime) -> CaseHistory:
@@ -868,6 +928,11 @@ class Place:
 class Planner:
     """Plans every case of the demo city from one seeded generator, in a fixed order."""
 
+    # The partner organisations by name, and the staff acting for each (read in __init__; a planner that
+    # skips it, such as wangge.scale's, links no case to an organisation).
+    partners: ClassVar[dict[str, list[Partner]]] = {}
+    partner_users: ClassVar[dict[int, list[User]]] = {}
+
     def __init__(self, scale: float, accounts: list[city.DemoAccount], now: datetime.datetime):
         self.scale = scale
         self.now = _second(now)
@@ -880,6 +945,18 @@ class Planner:
         self._routes: dict = {}
         self.sims: list[Sim] = []
         self.trackings = set(Case.objects.values_list("tracking", flat=True))
+        self.partners = defaultdict(list)
+        for partner in Partner.objects.filter(is_active=True).order_by("pk"):
+            self.partners[partner.name].append(partner)
+        self.partner_users = defaultdict(list)
+        for membership in PartnerMembership.objects.filter(user__is_active=True).select_related("user").order_by("pk"):
+            self.partner_users[membership.partner_id].append(membership.user)
+        self.projects: list[ProjectPlan] = []
+
+    def partner_org(self, name: str, area_code: str) -> Partner | None:
+        """As partners.selectors.partner_named_for_case: the one partner of that name serving the grid, if one."""
+        serving = [p for p in self.partners.get(name, ()) if area_code.startswith(p.area_code)]
+        return serving[0] if len(serving) == 1 else None
 
     # -- routing, cached: the rules don't change during a load --
     def route(self, category: Category, level: str = "") -> routing.Route:
@@ -903,10 +980,11 @@ class Planner:
     def plan(self) -> CaseHistory:
         self._history()
         self._articles_cases()
+        self._projects()
         self._tail()
         self.sims.sort(key=lambda s: s.case.reported_at)
         counters = self._number()
-        return CaseHistory(self.sims, counters, self.now)
+        return CaseHistory(self.sims, counters, self.now, self.projects)
 
     def _history(self) -> None:
         communities = [code for code, a in self.places.areas.items() if a.level == Level.COMMUNITY]
@@ -1308,6 +1386,15 @@ class Planner:
     def _named(self, grids: list[str] | None, day: datetime.date, source: str, code: str, plan: CasePlan, *,
                subject: texts.Subject | None = None, estate: tuple[str, str] | None = None) -> Sim:
         """One of the article's cases, in one of ``grids`` (or of an estate): resolved and rated as the plan says."""
+        sim = self._named_case(grids, day, source, code, plan, subject=subject, estate=estate)
+        sim.drive()
+        self.sims.append(sim)
+        return sim
+
+    def _named_case(self, grids: list[str] | None, day: datetime.date, source: str, code: str, plan: CasePlan, *,
+                    subject: texts.Subject | None = None, estate: tuple[str, str] | None = None,
+                    tail: str = "") -> Sim:
+        """The case ``_named`` reports, before it runs its course."""
         rng = self.rng
         estate_name = ""
         if estate is not None:
@@ -1329,10 +1416,143 @@ class Planner:
         if plan.hand and plan.hand[0] == "street":
             plan.acceptor = self.offices.community(grid)[0]
         t = self._report_time(day, source)
-        sim = self._new_case(grid, t, source, code, chosen, place, plan, public=False)
-        sim.drive()
-        self.sims.append(sim)
-        return sim
+        return self._new_case(grid, t, source, code, chosen, place, plan, public=False, tail=tail)
+
+    # -- 民生项目 --
+    def _projects(self) -> None:
+        """The monthly projects of the history: related cases of one estate become one piece of work.
+
+        A project's cases are made safe within their deadlines (临时处置, recorded as the handling, so the
+        escalation job has no reason to touch them) and wait for the community's check; the community
+        links them when it sets the project up, and when the project is done each case gets the
+        project's event, then is verified and closed with its result, as projects.services.close_project
+        does, and rated on the return call.
+        """
+        jinrong, dongfeng = self._community("金融社区"), self._community("东风社区")
+        self._history_project(
+            texts.JINRONG_ROOF_PROJECT, texts.JINRONG_ROOF, (jinrong, "老国税小区"), max(3, self._scaled(6)),
+            reported=(datetime.date(2025, 5, 6), datetime.date(2025, 5, 14)), created=datetime.date(2025, 5, 22),
+            started=datetime.date(2025, 5, 26), done=datetime.date(2025, 6, 12),
+            sources=(Source.VISIT, Source.VISIT, Source.RESIDENT, Source.HOTLINE),
+            paths={Level.GRID: "partner"}, partner=texts.JINRONG_PARTNER, team=("适老助老服务队", 2),
+        )
+        self._history_project(
+            texts.DONGFENG_LIGHTS_PROJECT, texts.DONGFENG_LIGHTS, (dongfeng, "东风小区"), max(3, self._scaled(4)),
+            reported=(datetime.date(2025, 4, 7), datetime.date(2025, 4, 15)), created=datetime.date(2025, 4, 22),
+            started=datetime.date(2025, 4, 23), done=datetime.date(2025, 4, 29),
+            sources=(Source.VISIT, Source.PATROL, Source.RESIDENT),
+            paths={Level.GRID: "self"}, partner=texts.PARTNERS["repair"], team=("红卫士", 3),
+        )
+
+    def _history_project(self, text: texts.ProjectText, subject: texts.Subject, estate: tuple[str, str], count: int,
+                         *, reported: tuple[datetime.date, datetime.date], created: datetime.date,
+                         started: datetime.date, done: datetime.date, sources: tuple[str, ...],
+                         paths: dict[str, str], partner: str, team: tuple[str, int]) -> None:
+        rng = self.rng
+        community = estate[0]
+        sims = self._project_cases(subject, estate, count, reported, sources, paths, partner, until=None,
+                                   rating_comment=text.rating)
+        head = self.offices.heads[community]
+        created_at = max(
+            _second(self.clock.local(created, datetime.time(9, 0)) + datetime.timedelta(minutes=rng.uniform(0, 420))),
+            _second(self.clock.after(max(s.last_at for s in sims), 30)),
+        )
+        project = self._project(text, subject, community, head, created_at, sims, partner, team)
+        project.started_at = _second(self.clock.local(started, datetime.time(8, 40))
+                                     + datetime.timedelta(minutes=rng.uniform(0, 120)))
+        t = _second(self.clock.local(done, datetime.time(14, 0)) + datetime.timedelta(minutes=rng.uniform(0, 150)))
+        project.status, project.result, project.closed_at = ProjectStatus.COMPLETED, self._result(text, sims), t
+        note = _("民生项目《%(title)s》已完成：%(result)s") % {"title": text.title, "result": project.result}
+        for sim in sims:
+            sim.project_event(t, head, note)
+            sim.act(Action.VERIFY, t + datetime.timedelta(seconds=1), head, project.result)
+            sim.act(Action.CLOSE, t + datetime.timedelta(seconds=2), head, project.result)
+            sim.drive()  # the return call and its rating
+            if sim.case.status != Status.RATED:
+                raise PlanError(f"{sim.case.title}: not rated after the project")
+            self.sims.append(sim)
+
+    def _project_cases(self, subject: texts.Subject, estate: tuple[str, str], count: int,
+                       reported: tuple[datetime.date, datetime.date], sources: tuple[str, ...],
+                       paths: dict[str, str], partner: str, *, until: datetime.datetime | None,
+                       job_stop: datetime.datetime | None = None, tail: str = "", rating_comment: str = "") -> list[Sim]:
+        """``count`` cases of one estate (one to a household or stairwell), each run until it is made safe
+        (handled), before ``until`` if given; fewer if the days given leave no room."""
+        rng, sims, places = self.rng, [], set()
+        for _attempt in range(count * 12):
+            if len(sims) == count:
+                break
+            day = self._working_day_between(*reported)
+            plan = CasePlan(paths=dict(paths), partner=partner, rating=Rating.SATISFIED, rating_comment=rating_comment)
+            sim = self._named_case(None, day, rng.choice(sources), subject.category, plan, subject=subject,
+                                   estate=estate, tail=tail)
+            case = sim.case
+            where = case.household_id or (case.building_id, case.description)
+            if where in places:
+                continue
+            sim.drive(until=until, stop=lambda s: s.case.status == Status.HANDLED, job_stop=job_stop)
+            if sim.invalid or case.status != Status.HANDLED or case.escalated_count or (
+                    until is not None and sim.last_at >= until):
+                continue
+            places.add(where)
+            sims.append(sim)
+        return sims
+
+    def _project(self, text: texts.ProjectText, subject: texts.Subject, community: str, head: Staff,
+                 created_at: datetime.datetime, sims: list[Sim], partner: str, team: tuple[str, int]) -> ProjectPlan:
+        """The project as set up: its cases linked (an event in each timeline), its partner and volunteers."""
+        note = _("加入民生项目《%(title)s》") % {"title": text.title}
+        for sim in sims:
+            sim.project_event(created_at, head, note)
+        team_name, wanted = team
+        members = list(Volunteer.objects.filter(area_code=community, is_active=True, teams__name=team_name)
+                       .order_by("pk").only("pk", "skills"))
+        fitting = [v for v in members if "repair" in v.skills] or members
+        volunteers = sorted(v.pk for v in self.rng.sample(fitting, min(wanted, len(fitting))))
+        residents = sorted({s.case.reporter_resident_id for s in sims if s.case.reporter_resident_id})
+        project = ProjectPlan(
+            text=text, area=self.places.areas[community], category=subject.category, created_by=head,
+            created_at=created_at, sims=sims, partners=self.partners.get(partner, [])[:1], volunteers=volunteers,
+            residents=residents,
+        )
+        self.projects.append(project)
+        return project
+
+    @staticmethod
+    def _result(text: texts.ProjectText, sims: list[Sim]) -> str:
+        names = sorted({s.case.building.name for s in sims if s.case.building is not None},
+                       key=lambda n: int("".join(c for c in n if c.isdigit()) or 0))
+        estate = next(s.case.building.estate.name for s in sims if s.case.building is not None)
+        return text.result.format(buildings=estate + "、".join(names))
+
+    def _open_project(self, job_stop: datetime.datetime) -> None:
+        """金融社区's project of these weeks, under way at the time of loading: its cases were made safe and
+        wait for the community's check; nothing is left out if the days before ``now`` leave no room."""
+        rng, now = self.rng, self.now
+        jinrong = self._community("金融社区")
+        working_days, day = [], timezone.localtime(now, self.clock.tz).date()
+        while len(working_days) < 5:
+            day -= datetime.timedelta(days=1)
+            if self.clock.working(day):
+                working_days.append(day)
+        created_day = rng.choice(working_days[1:4])
+        created_at = _second(self.clock.local(created_day, datetime.time(9, 0))
+                             + datetime.timedelta(minutes=rng.uniform(0, 420)))
+        reported = (created_day - datetime.timedelta(days=20), created_day - datetime.timedelta(days=1))
+        sims = self._project_cases(
+            texts.JINRONG_DOORS, (jinrong, "工行小区"), max(3, self._scaled(4)), reported,
+            (Source.VISIT, Source.PATROL, Source.RESIDENT), {Level.GRID: "partner"}, texts.JINRONG_PARTNER,
+            until=created_at, job_stop=job_stop, tail="project",
+        )
+        if len(sims) < 2:
+            return
+        head = self.offices.heads[jinrong]
+        project = self._project(texts.JINRONG_DOORS_PROJECT, texts.JINRONG_DOORS, jinrong, head, created_at, sims,
+                                texts.JINRONG_PARTNER, ("环境美化队", 2))
+        started = _second(self.clock.after(created_at, rng.uniform(60, 900)))
+        if started < now:
+            project.status, project.started_at = ProjectStatus.IN_PROGRESS, started
+        self.sims.extend(sims)
 
     # -- the open tail, relative to now --
     def _tail(self) -> None:
@@ -1347,9 +1567,18 @@ class Planner:
                     self._tail_duplicate(tail_sims, grid, window)
                 elif sim := self._tail_case(kind, grid, window, job_stop):
                     tail_sims.append(sim)
+        # 红心物业联盟 has a few of 金融社区's cases waiting for it to start (its staff see them: demo_partner).
+        jinrong = [g for g in self.places.grids if g.startswith(self._community("金融社区"))]
+        for i in range(max(2, self._scaled(3))):
+            if sim := self._tail_case("dispatched", jinrong[i % len(jinrong)], TAIL["dispatched"][1], job_stop,
+                                      only=ALLIANCE_CASES, partner=texts.JINRONG_PARTNER):
+                tail_sims.append(sim)
         self.sims.extend(tail_sims)
+        self._open_project(job_stop)
 
-    def _tail_case(self, kind: str, grid: str, window: tuple[float, float], job_stop) -> Sim | None:
+    def _tail_case(self, kind: str, grid: str, window: tuple[float, float], job_stop, *, only: tuple[str, ...] = (),
+                   partner: str = "") -> Sim | None:
+        """An open case of this kind in the grid (of the sub-classes ``only``, dispatched to ``partner``, if given)."""
         rng, now = self.rng, self.now
         predicates = _tail_predicates(now, job_stop)
         for attempt in range(200):
@@ -1375,12 +1604,16 @@ class Planner:
             elif kind == "escalated_by_hand":
                 # Engineering the community takes to the street (东洼's way): the street's queue has some.
                 codes = ("road_damage", "drainage", "water_supply", "street_light")
+            if only:
+                codes = only
             exclude = None
             if kind == "escalated_by_job":
                 # A grid's case the job took to the community: the community's queue has some.
                 exclude = self._starts_above_grid
             code, subject, place = self._pick_subject(grid, t, source, codes, exclude)
             plan = self._tail_plan(kind, grid, code, source)
+            if partner:
+                plan.partner = partner
             sim = self._new_case(grid, t, source, code, subject, place, plan, public=public, tail=kind)
             sim.drive(until=now, stop=_TAIL_STOPS.get(kind), job_stop=job_stop)
             if not sim.invalid and predicates[kind](sim):
@@ -1532,6 +1765,32 @@ def write(history: CaseHistory) -> None:
     for year, last in history.counters.items():
         CaseCounter.objects.update_or_create(year=year, defaults={"last": last})
     Notification.objects.bulk_create(_notifications(history), batch_size=BATCH_SIZE)
+    _write_projects(history)
+
+
+def _write_projects(history: CaseHistory) -> None:
+    """The projects, their linked cases, partners, volunteers and residents (the cases' events are written)."""
+    categories = dict(Category.objects.values_list("code", "pk"))
+    rows = []
+    for plan in history.projects:
+        rows.append(Project(
+            title=plan.text.title, area=plan.area, area_code=plan.area.code, month=plan.month,
+            category_id=categories[plan.category], plan=plan.text.plan, status=plan.status, result=plan.result,
+            created_by=plan.created_by.user, created_at=plan.created_at,
+            updated_at=plan.closed_at or plan.started_at or plan.created_at, started_at=plan.started_at,
+            closed_at=plan.closed_at, closed_by=plan.created_by.user if plan.closed_at else None,
+        ))
+    Project.objects.bulk_create(rows)
+    ProjectCase.objects.bulk_create([
+        ProjectCase(project=row, case=sim.case, linked_by=plan.created_by.user, linked_at=plan.created_at)
+        for row, plan in zip(rows, history.projects) for sim in plan.sims
+    ])
+    for name, ids, column in (("partners", lambda p: [x.pk for x in p.partners], "partner_id"),
+                              ("volunteers", lambda p: p.volunteers, "volunteer_id"),
+                              ("residents", lambda p: p.residents, "resident_id")):
+        through = getattr(Project, name).through
+        through.objects.bulk_create([through(project_id=row.pk, **{column: pk})
+                                     for row, plan in zip(rows, history.projects) for pk in ids(plan)])
 
 
 def _notifications(history: CaseHistory) -> list[Notification]:

@@ -29,7 +29,7 @@ from wangge.people.models import Relation, Resident, Tag
 from wangge.people.names import pinyin_keys
 from wangge.visits.demo import load_demo_visits
 
-from . import cases, city, names, population, resources
+from . import cases, city, names, population, resources, training
 from .geometry import PRECISION, Rect
 
 SEED = 20250701
@@ -66,11 +66,14 @@ class LoadResult:
 def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = None) -> LoadResult:
     """Create the demo city unless it exists, then make sure every demo account, post and password is in place.
 
-    A new city also gets its case history, a year of visits and its resources
-    (partners, service points, volunteers, activities, help tasks:
-    resources.py); ``now`` places the open cases, the due care visits, the
-    recent activities and the tasks (the current time when not given; pass one
-    to load the same city twice).
+    A new city also gets its resources (partners, service points, volunteers,
+    activities, help tasks: resources.py), then its case history with the
+    projects (cases.py: dispatched cases are linked to the partner
+    organisations, projects take partners and volunteers, so the resources
+    come first), a year of visits and the article's training course
+    (training.py); ``now`` places the open cases and projects, the due care
+    visits, the recent activities and the tasks (the current time when not
+    given; pass one to load the same city twice).
     """
     created = not Area.objects.filter(code=city.CITY_CODE).exists()
     if created:
@@ -78,10 +81,12 @@ def load(*, scale: float = 1.0, password: str, now: datetime.datetime | None = N
     accounts = demo_accounts()
     ensure_accounts(accounts, password)
     if created:
-        cases.load(scale=scale, accounts=accounts, now=now)
         now = now or timezone.now()
-        load_demo_visits(random.Random(f"{SEED}:visits"), timezone.localdate(now))
         resources.load(random.Random(f"{SEED}:resources"), scale=scale, now=now)
+        resources.ensure_partner_staff()  # before the cases: the partner's staff are told of their cases
+        cases.load(scale=scale, accounts=accounts, now=now)
+        load_demo_visits(random.Random(f"{SEED}:visits"), timezone.localdate(now))
+        training.load(accounts)
     resources.ensure_partner_staff()
     return LoadResult(created=created, counts=city_counts(), accounts=accounts)
 

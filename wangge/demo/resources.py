@@ -1,6 +1,7 @@
 """The demo city's resources: partners, service points, volunteers and a year of activities.
 
-Called by the loader after the cases and visits, in the same transaction.
+Called by the loader before the cases (they are dispatched to these partners and projects take these
+volunteers) and the visits, in the same transaction.
 Everything is written through the public services of wangge.partners,
 wangge.volunteers and wangge.activities, acting as the demo account whose
 office would register it (the city administrator for city-wide partners,
@@ -32,9 +33,8 @@ passes the same checks as anything typed in. What it writes:
   the hours recorded and confirmed through the task services, stamped with
   times before ``now``), a few under way, a few still waiting for a volunteer.
 
-Projects (民生项目) are not loaded: wangge.projects links open cases and writes
-their timeline events through wangge.cases.services, which stamp the real
-clock, so a demo with projects would no longer be the same twice.
+Projects (民生项目) are planned with the case history (cases.py), whose rows they
+link and whose timelines they write into.
 
 Counts of people (volunteers, people served, errands) follow the scale, at
 least one of each; activities and partners do not. Everything comes from the
@@ -364,7 +364,8 @@ def load(rng: random.Random, *, scale: float, now: datetime.datetime) -> dict[st
 
 
 def ensure_partner_staff(usernames=tuple(PARTNER_STAFF)) -> None:
-    """Make each demo partner staff account a member of its partner (once the partners exist)."""
+    """Make each demo partner staff account a member of its partner (once the partners exist; before the
+    cases, so that the partner's staff are told of the cases dispatched to it)."""
     city_admin = _Offices().city
     for username in usernames:
         partner = Partner.objects.filter(name=PARTNER_STAFF[username]).first()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wangge.accounts.models import Post, User
+from wangge.accounts.scope import Scope
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.cases import routing, selectors, services
@@ -24,6 +25,7 @@ from wangge.cases.models import (
 )
 from wangge.cases.states import (
     ACTIVE,
+    OPEN,
     RANK,
     ROLE_LEVEL,
     TRANSITIONS,
@@ -34,10 +36,14 @@ from wangge.cases.states import (
     office_code,
     refusal,
 )
+from wangge.partners.models import Partner
 from wangge.people.validators import validate_phone
+from wangge.projects.models import Project, ProjectCase, ProjectStatus
+from wangge.stats import courses
+from wangge.stats.models import Course
 
+from . import case_texts, loader, training
 from . import cases as demo_cases
-from . import loader
 from .tests import run_demo
 
 # A Wednesday morning in term time: the open cases are placed relative to it.
@@ -75,6 +81,10 @@ class Replay:
         self.users = User.objects.in_bulk()
         self.offices = dict(Area.objects.values_list("code", "name"))
         self.routes: dict = {}
+        # The partner organisations by name: a case dispatched by name is linked to the one serving its grid.
+        self.partners: dict[str, list[tuple[str, int]]] = {}
+        for pk, name, code in Partner.objects.filter(is_active=True).values_list("pk", "name", "area_code"):
+            self.partners.setdefault(name, []).append((code, pk))
         # (case id, time) of every merge a duplicate recorded on its original.
         self.merges = {
             (merged_into, at)
@@ -134,6 +144,12 @@ class Replay:
                 assert (case.pk, e.created_at) in self.merges, where
                 assert (e.to_status, e.to_level, e.owner_label) == (prev.to_status, prev.to_level, prev.owner_label)
                 continue
+            if e.action == Action.PROJECT:
+                # A 民生项目 took the case up or finished: a note by staff who see the case; nothing else changes.
+                assert (e.to_status, e.to_level, e.owner_label) == (prev.to_status, prev.to_level, prev.owner_label)
+                assert self.actor(e).rank_over(case.area_code) is not None, where
+                assert e.note.startswith(("加入民生项目《", "民生项目《")), where
+                continue
             transition = TRANSITIONS[e.action]
             actor = self.actor(e)
             owner_user = owner[1]
@@ -188,6 +204,9 @@ class Replay:
         assert (case.owner_kind, case.owner_user_id, case.owner_partner) == (
             owner[0], owner[1].pk if owner[1] else None, owner[2]), number
         assert case.owner_area.code == office_code(case.area_code, case.level), number
+        serving = [pk for code, pk in self.partners.get(case.owner_partner, ()) if case.area_code.startswith(code)]
+        linked = serving[0] if case.owner_kind == OwnerKind.PARTNER and len(serving) == 1 else None
+        assert case.owner_partner_org_id == linked, number
         assert case.deadline == deadline, number
         assert case.reopened_count == counts["reopened"], number
         assert case.escalated_count == counts[Action.ESCALATE], number
@@ -347,6 +366,114 @@ class TestAYearOfCases:
         assert case.number == f"SQ-{year}-{last + 1:06d}"
         assert CaseCounter.objects.get(year=2026).last == Case.objects.filter(number__startswith="SQ-2026-").count()
 
+    # --- 民生项目 ---------------------------------------------------------------------------
+
+    def test_lao_guoshui_s_may_leaks_became_a_roof_repair_with_the_alliance_and_two_volunteers(self):
+        project = Project.objects.get(title=case_texts.JINRONG_ROOF_PROJECT.title)
+        jinrong = Area.objects.get(name="金融社区").code
+        assert (project.area_code, project.month, project.category.code) == (jinrong, "2025-05", "roof_leak")
+        assert project.status == ProjectStatus.COMPLETED and project.result.startswith("红心物业联盟完成老国税小区")
+        assert timezone.localtime(project.closed_at).strftime("%Y-%m") == "2025-06"
+        assert project.created_at < project.started_at < project.closed_at
+        assert project.created_by.username == project.closed_by.username == f"head_{jinrong}"
+        assert list(project.partners.values_list("name", flat=True)) == ["红心物业联盟"]
+        volunteers = list(project.volunteers.all())
+        assert len(volunteers) == 2
+        assert all(v.area_code == jinrong and v.teams.filter(area_code=jinrong).exists() for v in volunteers)
+        cases = list(project.cases.select_related("building__estate", "category", "owner_partner_org"))
+        assert len(cases) >= 3
+        may = (timezone.make_aware(datetime.datetime(2025, 5, 1)), timezone.make_aware(datetime.datetime(2025, 6, 1)))
+        for case in cases:
+            assert (case.category.code, case.building.estate.name) == ("roof_leak", "老国税小区"), case.number
+            assert may[0] <= case.reported_at < may[1] and case.area_code.startswith(jinrong), case.number
+            assert case.status == Status.RATED and case.owner_partner_org.name == "红心物业联盟", case.number
+            notes = dict(case.events.filter(action__in=(Action.VERIFY, Action.CLOSE)).values_list("action", "note"))
+            assert notes == {Action.VERIFY: project.result, Action.CLOSE: project.result}, case.number
+        reporters = {c.reporter_resident_id for c in cases if c.reporter_resident_id}
+        assert set(project.residents.values_list("pk", flat=True)) == reporters
+
+    def test_the_projects_have_their_cases_partner_and_volunteers_one_of_them_under_way_now(self):
+        projects = {p.title: p for p in Project.objects.all()}
+        roof, lights, doors = (case_texts.JINRONG_ROOF_PROJECT.title, case_texts.DONGFENG_LIGHTS_PROJECT.title,
+                               case_texts.JINRONG_DOORS_PROJECT.title)
+        assert set(projects) == {roof, lights, doors}
+        for project in projects.values():
+            assert project.links.count() >= 2 and project.partners.count() == 1, project.title
+            assert project.volunteers.exists(), project.title
+            assert not project.volunteers.exclude(area_code=project.area_code).exists(), project.title
+            assert not project.cases.exclude(area_code__startswith=project.area_code).exists(), project.title
+        lights = projects[lights]
+        assert (lights.status, lights.month, lights.area.name) == (ProjectStatus.COMPLETED, "2025-04", "东风社区")
+        assert not lights.volunteers.filter(is_governance_partner=False).exists(), "红卫士's governance partners"
+        assert list(lights.partners.values_list("name", flat=True)) == ["公主岭市房屋维修中心"]
+        doors = projects[doors]
+        assert doors.status in (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS) and doors.result == ""
+        assert NOW - datetime.timedelta(days=10) < doors.created_at < NOW and doors.closed_at is None
+        assert doors.month == timezone.localtime(doors.created_at).strftime("%Y-%m")
+        for case in doors.cases.all():
+            # Made safe and waiting for the community's check when the project is done; still with the alliance.
+            assert case.status == Status.HANDLED and case.owner_partner_org.name == "红心物业联盟", case.number
+            assert case.reported_at < doors.created_at
+
+    def test_each_linked_case_has_its_project_s_events_in_time_order(self):
+        links = list(ProjectCase.objects.select_related("project", "case", "linked_by"))
+        assert len(links) >= 8
+        for link in links:
+            project, case = link.project, link.case
+            events = list(case.events.order_by("seq"))
+            assert [e.created_at for e in events] == sorted(e.created_at for e in events), case.number
+            mine = [e for e in events if e.action == Action.PROJECT]
+            joined = f"加入民生项目《{project.title}》"
+            assert mine[0].note == joined and mine[0].created_at == link.linked_at == project.created_at, case.number
+            assert mine[0].actor == link.linked_by == project.created_by, case.number
+            assert events[events.index(mine[0]) - 1].action == Action.HANDLE, "made safe before it was linked"
+            if project.status == ProjectStatus.COMPLETED:
+                done = f"民生项目《{project.title}》已完成：{project.result}"
+                assert [e.note for e in mine] == [joined, done] and mine[1].created_at == project.closed_at
+                after = [e.action for e in events[events.index(mine[1]) + 1:]]
+                assert after == [Action.VERIFY, Action.CLOSE, Action.RATE], case.number
+            else:
+                assert mine == [events[-1]], case.number
+
+    # --- cases with a partner organisation -----------------------------------------------------
+
+    def test_demo_partner_sees_exactly_the_cases_of_its_organisation_some_waiting_for_it(self):
+        user = User.objects.get(username="demo_partner")
+        alliance = Partner.objects.get(name="红心物业联盟")
+        owned = Case.objects.filter(owner_kind=OwnerKind.PARTNER, owner_partner_org=alliance)
+        seen = set(selectors.visible_cases(user).values_list("pk", flat=True))
+        assert seen and seen == set(owned.values_list("pk", flat=True))
+        waiting = owned.filter(status=Status.DISPATCHED)
+        assert waiting.count() >= 2 and not waiting.filter(deadline__lt=NOW).exists()
+        assert set(selectors.search_cases(user, work_list="mine").values_list("pk", flat=True)) == set(
+            owned.filter(status__in=OPEN).values_list("pk", flat=True))
+        assert Notification.objects.filter(user=user, case__in=waiting).exists(), "told of what was sent to it"
+        # Other organisations are linked too wherever exactly one of the name serves the grid (the replay checks it).
+        assert Case.objects.exclude(owner_partner_org=alliance).filter(owner_partner_org__isnull=False).exists()
+
+    # --- the training course -------------------------------------------------------------------
+
+    def test_the_articles_course_has_its_attendees_and_figures_before_and_after(self):
+        course = Course.objects.get(name=training.NAME)
+        assert (course.start_date, course.end_date, course.area_code) == (training.START, training.END, "220184")
+        assert course.end_date < demo_cases.COURSE_END and course.created_at < HISTORY_BEFORE
+        attendees = set(course.attendees.values_list("username", flat=True))
+        assert {"demo_community", "demo_grid", "demo_grid2"} <= attendees
+        admin = User.objects.get(username="demo_city")
+        for days in (30, courses.DEFAULT_DAYS):
+            result = courses.comparison(Scope.for_user(admin), course, days=days, now=NOW)
+            assert result["after_complete"] and result["hidden"] == 0
+            rows = {row["area_name"]: {f["key"]: f for f in row["figures"]} for row in result["areas"]}
+            assert {"京华社区", "东洼社区", "京华社区第一网格", "东洼社区第一网格"} <= set(rows)
+            for name in ("京华社区", "东洼社区"):
+                for key in ("cases_reported", "proactive_share", "cases_closed"):
+                    assert rows[name][key]["before"] and rows[name][key]["after"], (days, name, key)
+        # The article's question, over the history's last month: more found on the rounds after the course.
+        rows_30 = courses.comparison(Scope.for_user(admin), course, days=30, now=NOW)["areas"]
+        jinghua = next(r for r in rows_30 if r["area_name"] == "京华社区")
+        share = next(f for f in jinghua["figures"] if f["key"] == "proactive_share")
+        assert share["verdict"] == "better", share
+
     def test_loading_again_adds_no_cases(self):
         before = (case_digest(), Notification.objects.count(), list(CaseCounter.objects.values_list()))
         load(0.2, now=NOW + datetime.timedelta(days=30))
@@ -430,14 +557,28 @@ def case_digest() -> str:
     cases = Case.objects.order_by("id").values_list(
         "number", "tracking", "title", "description", "category__code", "source", "urgency", "area_code",
         "household__address", "reporter_user__username", "reporter_phone", "reporter_resident__id_number", "level",
-        "owner_kind", "owner_user__username", "owner_partner", "status", "deadline", "rating", "rating_comment",
-        "reported_at", "merged_into__number",
+        "owner_kind", "owner_user__username", "owner_partner", "owner_partner_org__name", "status", "deadline",
+        "rating", "rating_comment", "reported_at", "merged_into__number",
     )
     events = CaseEvent.objects.order_by("case__number", "seq").values_list(
         "case__number", "seq", "actor__username", "actor_label", "action", "from_status", "to_status",
         "from_level", "to_level", "owner_label", "note", "created_at",
     )
-    return hashlib.sha256(repr([*cases, *events]).encode()).hexdigest()
+    projects = Project.objects.order_by("created_at", "title").values_list(
+        "title", "area_code", "month", "category__code", "plan", "status", "result", "created_by__username",
+        "created_at", "updated_at", "started_at", "closed_at", "closed_by__username",
+    )
+    links = ProjectCase.objects.order_by("project__title", "case__number").values_list(
+        "project__title", "case__number", "linked_by__username", "linked_at")
+    people = [
+        (p.title, sorted(p.partners.values_list("name", flat=True)),
+         sorted(p.volunteers.values_list("name", "phone")), sorted(p.residents.values_list("id_number", flat=True)))
+        for p in Project.objects.order_by("title")
+    ]
+    course = Course.objects.order_by("name", "attendees__username").values_list(
+        "name", "organiser", "start_date", "end_date", "area_code", "note", "created_by__username", "created_at",
+        "attendees__username")
+    return hashlib.sha256(repr([*cases, *events, *projects, *links, *people, *course]).encode()).hexdigest()
 
 
 class _Discard(Exception):
