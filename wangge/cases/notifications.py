@@ -7,6 +7,7 @@ Channels are called inside the transaction of the change they report, so the
 in-app row appears or vanishes with it; a channel that talks to the outside
 world should defer its sending with ``transaction.on_commit``.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notification
-from .states import LEVEL_ROLES
+from .states import LEVEL_ROLES, ROLE_LEVEL
 
 
 @dataclass(frozen=True)
@@ -27,30 +28,49 @@ class Message:
 
 
 class Channel:
-    """One way of reaching a user. Subclasses implement send()."""
+    """One way of reaching a user. Subclasses implement send(); send_many() may
+    do a batch at once (the escalation job sends hundreds of messages)."""
 
     def send(self, message: Message) -> None:
         raise NotImplementedError
+
+    def send_many(self, messages: list[Message]) -> None:
+        for message in messages:
+            self.send(message)
 
 
 class InAppChannel(Channel):
     """The bell on every page: a Notification row, unread until opened."""
 
     def send(self, message: Message) -> None:
-        Notification.objects.create(user=message.user, case=message.case, text=message.text[:300])
+        self.send_many([message])
+
+    def send_many(self, messages: list[Message]) -> None:
+        Notification.objects.bulk_create(
+            [Notification(user=m.user, case=m.case, text=m.text[:300]) for m in messages]
+        )
 
 
 def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.WANGGE_NOTIFICATION_CHANNELS]
 
 
-def notify(users, *, case, text: str) -> None:
+def messages_for(users, *, case, text: str) -> list[Message]:
+    """One message to each active user among ``users`` (each user once)."""
     targets = {user.pk: user for user in users if user.is_active}
-    if not targets:
+    return [Message(user=user, case=case, text=text) for user in targets.values()]
+
+
+def send(messages: list[Message]) -> None:
+    """Send messages through every channel."""
+    if not messages:
         return
     for channel in channels():
-        for user in targets.values():
-            channel.send(Message(user=user, case=case, text=text))
+        channel.send_many(messages)
+
+
+def notify(users, *, case, text: str) -> None:
+    send(messages_for(users, case=case, text=text))
 
 
 def office_users(office_code: str, level: str) -> QuerySet:
@@ -58,6 +78,26 @@ def office_users(office_code: str, level: str) -> QuerySet:
     return get_user_model().objects.filter(
         is_active=True, posts__area_code=office_code, posts__role__in=LEVEL_ROLES[level]
     ).distinct()
+
+
+def office_users_many(offices: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list]:
+    """office_users() of many (office code, level) pairs in one query: {(code, level): [users]}."""
+    offices = set(offices)
+    if not offices:
+        return {}
+    roles = {role for _code, level in offices for role in LEVEL_ROLES[level]}
+    rows = (
+        get_user_model().objects
+        .filter(is_active=True, posts__area_code__in={code for code, _level in offices}, posts__role__in=roles)
+        .values_list("posts__area_code", "posts__role", "pk")
+    )
+    found: dict[tuple[str, str], set] = {office: set() for office in offices}
+    for code, role, pk in rows:
+        office = (code, ROLE_LEVEL[role])
+        if office in found:
+            found[office].add(pk)
+    users = get_user_model().objects.in_bulk({pk for pks in found.values() for pk in pks})
+    return {office: [users[pk] for pk in sorted(pks)] for office, pks in found.items()}
 
 
 def unread_count(user) -> int:

@@ -6,6 +6,8 @@ case's level, the sub-class at any level, the top class likewise, then rules
 for all categories. With no matching rule, FALLBACK applies.
 """
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -33,11 +35,29 @@ FALLBACK = Route(start_level=Level.GRID, working_days=5, hours=None)
 
 def route(category: Category, level: str = "") -> Route:
     """The route of a category at a level ("" when only the start level matters)."""
-    categories = [category.pk] + ([category.parent_id] if category.parent_id else []) + [None]
-    rules = {
-        (rule.category_id, rule.level): rule
-        for rule in RoutingRule.objects.filter(Q(category__in=categories[:-1]) | Q(category__isnull=True))
-    }
+    categories = _chain(category)
+    rules = RoutingRule.objects.filter(Q(category__in=categories[:-1]) | Q(category__isnull=True))
+    return _route(categories, level, {(rule.category_id, rule.level): rule for rule in rules})
+
+
+def router() -> Callable[[Category, str], Route]:
+    """route() for many cases at once (the escalation job): all rules read once, each
+    (category, level) worked out once."""
+    rules = {(rule.category_id, rule.level): rule for rule in RoutingRule.objects.all()}
+
+    @functools.cache
+    def by_key(categories: tuple, level: str) -> Route:
+        return _route(list(categories), level, rules)
+
+    return lambda category, level="": by_key(tuple(_chain(category)), level)
+
+
+def _chain(category: Category) -> list:
+    """The category, its parent (if any), and None (rules for all categories)."""
+    return [category.pk] + ([category.parent_id] if category.parent_id else []) + [None]
+
+
+def _route(categories: list, level: str, rules: dict) -> Route:
     general = [rules[c, ""] for c in categories if (c, "") in rules]
     keys = [(c, lv) for c in categories for lv in ([level, ""] if level else [""])]
     chain = [rules[key] for key in keys if key in rules]

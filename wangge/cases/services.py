@@ -13,13 +13,15 @@ All of it commits together or not at all. Staff verbs take the acting user;
 the escalation job acts as the system and residents act through the tracking
 code, both without a version (they change only what the table lets them).
 """
+import datetime
 import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,16 +141,20 @@ def _create(actor: Actor, fields: dict, uploads) -> Case:
     checked = check_photos(uploads, existing=0, limit=_photo_limit(actor))
     now = timezone.now()
     category, grid = fields["category"], fields["grid"]
-    level = routing.route(category).start_level
+    route = routing.router()
+    level = route(category).start_level
+    deadline = route(category, level).deadline(now)
+    owner_area = grid if level == Level.GRID else _office(grid.code, level)
+    number = _next_number(now)  # before the transaction: see _next_number
     with transaction.atomic():
         case = Case(
             **fields,
-            number=_next_number(now),
+            number=number,
             tracking=_new_tracking(),
             level=level,
-            owner_area=_office(grid.code, level),
+            owner_area=owner_area,
             status=Status.REPORTED,
-            deadline=routing.route(category, level).deadline(now),
+            deadline=deadline,
             reported_at=now,
         )
         _record(case, actor, Action.REPORT, ("", ""), note="", files=checked, created=True)
@@ -274,13 +280,35 @@ def _phone(data: dict, name: str, errors: dict, *, required: bool) -> str:
 
 
 def _next_number(now) -> str:
-    """SQ-2026-000123: the year and a sequence per year, drawn under a lock on the year's counter row."""
+    """SQ-2026-000123: the year and a sequence per year, the year's counter row raised by one.
+
+    Called before the report's transaction opens, the raise is a transaction of
+    its own: the counter row is locked for one UPDATE, not for the whole report,
+    so reports of a city no longer wait for each other. (A report that then fails
+    leaves a gap, as a database sequence would; numbers stay unique and
+    increasing.) Inside a caller's transaction it joins that transaction.
+    """
     year = timezone.localtime(now).year
-    CaseCounter.objects.bulk_create([CaseCounter(year=year)], ignore_conflicts=True)
-    counter = CaseCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"SQ-{year}-{counter.last:06d}"
+    last = _raise_counter(year)
+    if last is None:  # the year's first case
+        CaseCounter.objects.bulk_create([CaseCounter(year=year)], ignore_conflicts=True)
+        last = _raise_counter(year)
+    return f"SQ-{year}-{last:06d}"
+
+
+def _raise_counter(year: int) -> int | None:
+    """The year's counter raised by one, or None when the year has no counter row yet."""
+    if connection.vendor == "postgresql":  # one statement, one round trip
+        table, last, key = (connection.ops.quote_name(name) for name in (CaseCounter._meta.db_table, "last", "year"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}", [year])
+            row = cursor.fetchone()
+        return row[0] if row else None
+    counters = CaseCounter.objects.filter(year=year)
+    with transaction.atomic():
+        if not counters.update(last=F("last") + 1):
+            return None
+        return counters.values_list("last", flat=True).get()
 
 
 def _new_tracking() -> str:
@@ -323,12 +351,17 @@ def _apply(
         before = (case.status, case.level)
         if change is not None:
             change(case)
-        if action in TRANSITIONS:
-            case.status = status or TRANSITIONS[action].to_status(case.status)
-        if case.status != before[0] and case.status in STAMPS:
-            setattr(case, STAMPS[case.status], timezone.now())
+        _advance(case, action, before[0], status=status)
         _record(case, actor, action, before, note=note, files=checked)
     return case
+
+
+def _advance(case: Case, action: str, from_status: str, *, status: str | None = None, now=None) -> None:
+    """The status the state table gives (or ``status``), and the stamp of the status reached."""
+    if action in TRANSITIONS:
+        case.status = status or TRANSITIONS[action].to_status(case.status)
+    if case.status != from_status and case.status in STAMPS:
+        setattr(case, STAMPS[case.status], now or timezone.now())
 
 
 def _record(case: Case, actor: Actor, action: str, before: tuple, *, note: str, files, created=False) -> CaseEvent:
@@ -336,7 +369,19 @@ def _record(case: Case, actor: Actor, action: str, before: tuple, *, note: str, 
     if not created:
         case.version += 1
     case.save()
-    event = CaseEvent.objects.create(
+    event = _event(case, actor, action, before, note=note)
+    event.save()
+    for upload, content_type in files:
+        photo = CasePhoto(case=case, event=event, content_type=content_type, size=upload.size)
+        photo.file.save(f"photo.{photo.extension}", upload, save=True)
+    if lands_on_owner(action, case.status):
+        notifications.notify(_recipients(case, actor), case=case, text=_message(case, action, note))
+    return event
+
+
+def _event(case: Case, actor: Actor, action: str, before: tuple, *, note: str, **extra) -> CaseEvent:
+    """The (unsaved) event recording a change of the case; its seq is the version it produced."""
+    return CaseEvent(
         case=case,
         seq=case.version,
         actor=actor.user,
@@ -348,13 +393,8 @@ def _record(case: Case, actor: Actor, action: str, before: tuple, *, note: str, 
         to_level=case.level,
         owner_label=owner_label(case),
         note=note,
+        **extra,
     )
-    for upload, content_type in files:
-        photo = CasePhoto(case=case, event=event, content_type=content_type, size=upload.size)
-        photo.file.save(f"photo.{photo.extension}", upload, save=True)
-    if lands_on_owner(action, case.status):
-        _notify_owner(case, actor, action, note)
-    return event
 
 
 def owner_label(case: Case) -> str:
@@ -365,20 +405,25 @@ def owner_label(case: Case) -> str:
     return case.owner_area.name
 
 
-def _notify_owner(case: Case, actor: Actor, action: str, note: str) -> None:
+def _recipients(case: Case, actor: Actor, office_users=notifications.office_users) -> list:
+    """Who hears that the work landed on the case's owner: the assignee, or the
+    owning office's staff (and a partner's staff), never the actor themself."""
     if case.owner_kind == OwnerKind.USER:
         users = [case.owner_user]
     else:
-        users = list(notifications.office_users(case.owner_area.code, case.level))
+        users = list(office_users(case.owner_area.code, case.level))
         if case.owner_kind == OwnerKind.PARTNER and case.owner_partner_org_id:
             users += partner_users(case.owner_partner_org_id)
-    users = [u for u in users if actor.user is None or u.pk != actor.user.pk]
+    return [u for u in users if actor.user is None or u.pk != actor.user.pk]
+
+
+def _message(case: Case, action: str, note: str) -> str:
     text = _("诉求 %(number)s「%(title)s」：%(action)s") % {
         "number": case.number, "title": case.title, "action": Action(action).label,
     }
     if note:
         text += f"（{note}）"
-    notifications.notify(users, case=case, text=text)
+    return text
 
 
 def _photo_count(case: Case, actor: Actor) -> int:
@@ -428,9 +473,9 @@ def _required(value: str, name: str, message: str) -> str:
 
 
 # --- changes shared by several verbs --------------------------------------------
-def _move(case: Case, level: str) -> None:
+def _move(case: Case, level: str, office: Callable[[str, str], Area] | None = None) -> None:
     case.level = level
-    case.owner_area = _office(case.area_code, level)
+    case.owner_area = (office or _office)(case.area_code, level)
 
 
 def _to_office(case: Case) -> None:
@@ -567,37 +612,156 @@ def escalate_case(*, actor, number: str, version: int, reason: str) -> Case:
     return _staff(Action.ESCALATE, actor, number, version, note=reason, change=_escalation)
 
 
-def _escalation(case: Case) -> None:
+def _escalation(
+    case: Case, *, office: Callable[[str, str], Area] | None = None,
+    deadline: Callable[[Category, str], datetime.datetime] | None = None,
+) -> None:
+    """One level up, to the new level's office, with that level's time limit from now.
+    (The job passes ``office`` and ``deadline`` lookups that remember what they found.)"""
     level = level_above(case.level)
-    _move(case, level)
+    _move(case, level, office)
     _to_office(case)
     case.escalated_count += 1
-    case.deadline = routing.route(case.category, level).deadline(timezone.now())
+    if deadline is None:
+        case.deadline = routing.route(case.category, level).deadline(timezone.now())
+    else:
+        case.deadline = deadline(case.category, level)
 
 
-def escalate_overdue() -> list[str]:
-    """The periodic job: escalate every overdue active case one level, as the system.
+ESCALATION_BATCH = 500
+# What an escalation changes on the case row (the batch writes these; _record saves the whole row).
+ESCALATION_FIELDS = [
+    "level", "owner_area", "owner_kind", "owner_user", "owner_partner", "owner_partner_org",
+    "escalated_count", "deadline", "status", "version", "updated_at",
+]
 
-    City-level cases cannot go higher; they stay on the city's overdue list. A
-    case changed while the job runs is left for the next run.
+
+def escalate_overdue(*, batch_size: int = ESCALATION_BATCH) -> list[str]:
+    """The periodic job: escalate every overdue active case one level, as the system;
+    the numbers escalated, the longest overdue first.
+
+    City-level cases cannot go higher; they stay on the city's overdue list.
+    The cases go in batches: each transaction locks up to ``batch_size``
+    overdue cases nobody else holds (FOR UPDATE SKIP LOCKED), so their rows
+    are current, and escalates them exactly as :func:`_escalate_one` would —
+    the same state table, level, office, deadline rule, event and
+    notifications — with a few statements per batch instead of a dozen per
+    case. Cases another transaction holds are then taken one at a time on the
+    per-case path, which waits for the lock and compares the version read
+    before: a case changed meanwhile is left for the next run. Only cases
+    overdue when the run started are taken, so none goes up twice in one run.
     """
-    overdue = (
-        Case.objects.filter(status__in=ACTIVE, deadline__lt=timezone.now())
-        .exclude(level=Level.CITY)
-        .order_by("deadline")
-        .values_list("number", "version")
-    )
-    escalated = []
-    for number, version in list(overdue):
-        try:
-            _apply(
-                Action.ESCALATE, actor=Actor.system(), find=_any(number=number), version=version,
-                note=_("超期自动升级"), change=_escalation,
+    started = timezone.now()
+    escalated: list[str] = []
+    refused: set[int] = set()
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                _overdue(started).exclude(pk__in=refused).select_for_update(skip_locked=True)[:batch_size]
             )
+            if not chunk:
+                break
+            done = _escalate_batch(chunk)
+        escalated += [case.number for case in done]
+        refused |= {case.pk for case in chunk} - {case.pk for case in done}
+    for number, version in list(_overdue(started).exclude(pk__in=refused).values_list("number", "version")):
+        try:
+            _escalate_one(number, version)
         except CaseVersionConflict:
             continue
         escalated.append(number)
     return escalated
+
+
+def _overdue(moment):
+    return (
+        Case.objects.filter(status__in=sorted(ACTIVE), deadline__lt=moment)  # as the index case_overdue
+        .exclude(level=Level.CITY)
+        .order_by("deadline", "id")
+    )
+
+
+def _escalate_one(number: str, version: int) -> Case:
+    """The per-case path: lock the case, compare the version, escalate it as the system."""
+    return _apply(
+        Action.ESCALATE, actor=Actor.system(), find=_any(number=number), version=version,
+        note=_("超期自动升级"), change=_escalation,
+    )
+
+
+def _escalate_batch(cases: list[Case]) -> list[Case]:
+    """Escalate locked cases as _escalate_one does (inside the caller's transaction),
+    writing with one UPDATE, one INSERT of events and one of notifications. Returns the
+    cases escalated; one the state table refuses is left as it is."""
+    now = timezone.now()
+    actor, action, note = Actor.system(), Action.ESCALATE, _("超期自动升级")
+    transition = TRANSITIONS[action]
+    categories = Category.objects.in_bulk({case.category_id for case in cases})
+    office_codes = {office_code(case.area_code, level_above(case.level) or case.level) for case in cases}
+    offices = Area.objects.in_bulk(office_codes, field_name="code")
+    route = routing.router()
+    deadlines: dict[tuple, datetime.datetime] = {}
+
+    def office(area_code: str, level: str) -> Area:
+        return offices[office_code(area_code, level)]
+
+    def deadline(category: Category, level: str) -> datetime.datetime:
+        limit = route(category, level)
+        key = (limit.working_days, limit.hours)
+        if key not in deadlines:
+            deadlines[key] = limit.deadline(now)
+        return deadlines[key]
+
+    done, events, fields = [], [], set(ESCALATION_FIELDS)
+    for case in cases:
+        case.category = categories[case.category_id]
+        if refusal(transition, case, actor):
+            continue
+        before = (case.status, case.level)
+        _escalation(case, office=office, deadline=deadline)
+        _advance(case, action, before[0], now=now)
+        if case.status != before[0] and case.status in STAMPS:
+            fields.add(STAMPS[case.status])
+        case.version += 1
+        case.updated_at = now
+        events.append(_event(case, actor, action, before, note=note, created_at=now))
+        done.append(case)
+    if not done:
+        return done
+    _write(done, sorted(fields))
+    CaseEvent.objects.bulk_create(events)
+    landed = [case for case in done if lands_on_owner(action, case.status)]
+    staff = notifications.office_users_many(
+        (case.owner_area.code, case.level) for case in landed if case.owner_kind != OwnerKind.USER
+    )
+    messages = []
+    for case in landed:
+        users = _recipients(case, actor, office_users=lambda code, level: staff[code, level])
+        messages += notifications.messages_for(users, case=case, text=_message(case, action, note))
+    notifications.send(messages)
+    return done
+
+
+def _write(cases: list[Case], names: list[str]) -> None:
+    """Save these fields of these cases in one statement. On PostgreSQL an UPDATE from
+    unnest()ed arrays, one per column (Django's bulk_update builds a CASE per row and
+    field, which costs more Python than the escalation itself); elsewhere bulk_update."""
+    if connection.vendor != "postgresql":
+        Case.objects.bulk_update(cases, names)
+        return
+    qn = connection.ops.quote_name
+    fields = [Case._meta.pk] + [Case._meta.get_field(name) for name in names]
+    table = qn(Case._meta.db_table)
+    sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields[1:])
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    columns = ", ".join(qn(f.column) for f in fields)
+    params = [[f.get_db_prep_save(getattr(case, f.attname), connection) for case in cases] for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({columns}) "
+            f"WHERE {table}.{qn(fields[0].column)} = v.{qn(fields[0].column)}",
+            params,
+        )
 
 
 def merge_case(*, actor, number: str, version: int, into: str, note: str = "") -> Case:
