@@ -246,6 +246,10 @@ class Case(models.Model):
                 condition=Q(status__in=sorted(ACTIVE)) & ~Q(level=Level.CITY),
             ),
             models.Index(fields=["owner_area", "level", "status"], name="case_office_queue"),
+            # The figures' period filters (stats.figures: accepted, closed, rated in a period).
+            models.Index(fields=["accepted_at"], name="case_accepted_at"),
+            models.Index(fields=["closed_at"], name="case_closed_at"),
+            models.Index(fields=["rated_at"], name="case_rated_at"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -310,6 +314,8 @@ class CaseEvent(models.Model):
         verbose_name = _("诉求记录")
         verbose_name_plural = _("诉求记录")
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+        # Escalations in a period (stats.figures.escalated).
+        indexes = [models.Index(fields=["action", "created_at"], name="case_event_action_time")]
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
