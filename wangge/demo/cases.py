@@ -766,11 +766,11 @@ class Sim:
                 reason = rng.choice(texts.REOPEN_REASONS)
                 return soon(60, 1500), lambda t: self.reopen(t, staff, reason)
             note = rng.choice(texts.VERIFY_NOTES)
-            return soon(60, 1500), lambda t: self.act(Action.VERIFY, t, staff, note)
+            return self._prompt(soon(60, 1500)), lambda t: self.act(Action.VERIFY, t, staff, note)
         if status == Status.VERIFIED:
             staff = plan.verifier if plan.verifier and self._may(Action.CLOSE, plan.verifier) else self._verifier()
             note = rng.choice(texts.CLOSE_NOTES)
-            return soon(5, 400), lambda t: self.act(Action.CLOSE, t, staff, note)
+            return self._prompt(soon(5, 400)), lambda t: self.act(Action.CLOSE, t, staff, note)
         if status == Status.CLOSED:
             if plan.dissatisfied:
                 plan.dissatisfied -= 1
@@ -792,6 +792,15 @@ class Sim:
         earliest = self.last_at + datetime.timedelta(minutes=1)
         room = (case.deadline - earliest).total_seconds()
         return _second(earliest + datetime.timedelta(seconds=max(0.0, room) * self.p.rng.uniform(0.2, 0.9)))
+
+    def _prompt(self, when: datetime.datetime) -> datetime.datetime:
+        """After the course, the community verifies and closes a handled case before its deadline when
+        there is time left (the way of working the course taught: 按期结案); before it, whenever it came to it."""
+        case, start = self.case, self.last_at
+        if (case.reported_at.date() < COURSE_END or when < case.deadline
+                or case.deadline - start < datetime.timedelta(minutes=2)):
+            return when
+        return _second(start + (case.deadline - start) / 2)
 
     def _late(self) -> datetime.datetime:
         """A step its owner leaves until after the deadline (the job comes first)."""
