@@ -675,7 +675,8 @@ class Sim:
                 return
             case = self.case
             if (case.status in ACTIVE and case.level != Level.CITY and self.fire_at < t
-                    and (job_stop is None or self.fire_at < job_stop)):
+                    and (job_stop is None or self.fire_at < job_stop)
+                    and (until is None or self.fire_at <= until)):
                 if stopped:
                     # Left waiting where ``stop`` wanted it, the case would have met the job: not that kind of case.
                     self.invalid = True
