@@ -2,6 +2,9 @@
 import datetime
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
 from wangge.accounts.models import User
 from wangge.accounts.services import assign_post
 from wangge.areas.models import Area, Building, Estate, Household
@@ -11,6 +14,9 @@ from wangge.people.validators import id_check_char
 
 PASSWORD = "test-pass-2026"
 _serial = itertools.count(100)
+#: The first bytes of a PNG and of a JPEG: enough for an upload's type to be recognised.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 def make_id_number(birth: datetime.date, gender: str = "F", region: str = "220184") -> str:
@@ -49,6 +55,22 @@ def user(username: str, role: str, area_obj: Area) -> User:
     u = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
     assign_post(user=u, role=role, area=area_obj)
     return u
+
+
+def signed_in(who: User | str) -> Client:
+    """A test client signed in as ``who``: a user, or the username of one."""
+    client = Client()
+    client.force_login(User.objects.get(username=who) if isinstance(who, str) else who)
+    return client
+
+
+def png(name="photo.png", size=0) -> SimpleUploadedFile:
+    """An uploaded PNG photo; ``size`` bytes more make it as large as a test needs."""
+    return SimpleUploadedFile(name, PNG + b"\x00" * size, content_type="image/png")
+
+
+def jpeg(name="photo.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, JPEG, content_type="image/jpeg")
 
 
 class SmallCity:

@@ -24,7 +24,7 @@ from wangge.areas.selectors import areas_for
 from wangge.cases.selectors import categories
 from wangge.partners.selectors import partners_for
 from wangge.people.selectors import search_residents
-from wangge.validation import put_errors
+from wangge.validation import form_status, put_errors, submit
 from wangge.volunteers.selectors import volunteers_for
 
 from . import selectors, services
@@ -76,20 +76,16 @@ def activity_new(request):
         raise Http404
     data = request.POST if request.method == "POST" else None
     form = NewActivityForm(data, **_form_kwargs(request, scope))
-    errors: list[str] = []
-    if data is not None and form.is_valid():
-        try:
-            created = services.create_activity(scope=scope, actor=request.user, data=_values(form))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
+    created, errors = submit(request, form, lambda: services.create_activity(scope=scope, actor=request.user,
+                                                                             data=_values(form)))
+    if created:
+        if len(created) > 1:
+            messages.success(request, _("已登记定期活动：共 %(n)s 次") % {"n": len(created)})
         else:
-            if len(created) > 1:
-                messages.success(request, _("已登记定期活动：共 %(n)s 次") % {"n": len(created)})
-            else:
-                messages.success(request, _("已登记活动"))
-            return redirect("activities:detail", pk=created[0].pk)
+            messages.success(request, _("已登记活动"))
+        return redirect("activities:detail", pk=created[0].pk)
     return render(request, "activities/form.html", {"form": form, "errors": errors, "activity": None},
-                  status=422 if data is not None else 200)
+                  status=form_status(request))
 
 
 @never_cache
@@ -104,22 +100,21 @@ def activity_edit(request, pk):
         "area": activity.area_code, "category": activity.category.code if activity.category_id else "",
         "partners": [p.pk for p in current], "series": activity.series,
     })
-    errors: list[str] = []
-    if data is not None and form.is_valid():
+
+    def write():
         values = _values(form)
         for name in ("place", "series", "category"):
             values.setdefault(name, "")
         if set(values["partners"]) == {p.pk for p in current}:
             del values["partners"]  # unchanged: a partner switched off since stays on its past activities
-        try:
-            services.update_activity(scope=scope, activity=activity, data=values)
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("activities:detail", pk=pk)
+        return services.update_activity(scope=scope, activity=activity, data=values)
+
+    saved, errors = submit(request, form, write)
+    if saved:
+        messages.success(request, _("已保存"))
+        return redirect("activities:detail", pk=pk)
     return render(request, "activities/form.html", {"form": form, "errors": errors, "activity": activity},
-                  status=422 if data is not None else 200)
+                  status=form_status(request))
 
 
 def _activity_page(request, activity, *, outcome_form=None, photo_form=None, errors=(), status=200):

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wangge.people.privacy import mask_phone
+from wangge.validation import put_errors, submit
 
 from . import notifications, selectors, services
 from .forms import (
@@ -52,19 +53,6 @@ TABS = {"mine": gettext_lazy("我的"), "queue": gettext_lazy("本级待办"), "
 ACCEPT_START = "accept_start"
 
 
-def _put_errors(form, exc: ValidationError) -> list[str]:
-    """Put a service's field errors onto the form's fields of the same name; the rest
-    (a refused transition, say) are returned to be shown above everything."""
-    unplaced = []
-    for name, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
-        if name in form.fields and not form.fields[name].widget.is_hidden:
-            for error in errors:
-                form.add_error(name, error)
-        else:
-            unplaced.extend(errors)
-    return unplaced
-
-
 # --- work lists ---------------------------------------------------------------------
 @login_required
 def case_list(request):
@@ -84,7 +72,7 @@ def case_list(request):
             )
             page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         except ValidationError as exc:
-            errors = _put_errors(form, exc)
+            errors = put_errors(form, exc)
     return render(request, "cases/list.html", {
         "tabs": TABS, "tab": tab, "form": form, "page_obj": page_obj, "errors": errors,
         "filtered": any(form.data.get(name) for name in form.fields),
@@ -111,17 +99,13 @@ def case_new(request):
         household = selectors.household_in_scope(request.user, request.GET["household"])
     if request.method == "POST":
         form = _report_form(request, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                case = services.report_case(
-                    actor=request.user, data=form.data_for_service(), photos=form.cleaned_data["photos"]
-                )
-            except ValidationError as exc:
-                for error in _put_errors(form, exc):
-                    form.add_error(None, error)
-            else:
-                messages.success(request, _("已上报，编号 %(number)s") % {"number": case.number})
-                return redirect("cases:detail", number=case.number)
+        case, errors = submit(request, form, lambda: services.report_case(
+            actor=request.user, data=form.data_for_service(), photos=form.cleaned_data["photos"]))
+        if case:
+            messages.success(request, _("已上报，编号 %(number)s") % {"number": case.number})
+            return redirect("cases:detail", number=case.number)
+        for error in errors:
+            form.add_error(None, error)
         status = 400
     else:
         initial = {"source": "visit", "urgency": "normal", "area": selectors.own_grid(request.user)}
@@ -256,7 +240,7 @@ def case_action(request, number, action):
         return _case_page(request, fresh, bound=(action, retry), errors=[str(exc)], status=409)
     except ValidationError as exc:
         # Nothing was written: the case read above is still current.
-        return _case_page(request, case, bound=(action, form), errors=_put_errors(form, exc), status=422)
+        return _case_page(request, case, bound=(action, form), errors=put_errors(form, exc), status=422)
     messages.success(request, _("已完成：%(action)s") % {"action": LABELS[action]})
     return redirect("cases:detail", number=number)
 
@@ -295,14 +279,12 @@ def public_report(request):
     """A resident reports a problem: what, where, a phone for the return call."""
     if request.method == "POST":
         form = _public_report_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                case = services.report_public(data=form.data_for_service(), photos=form.cleaned_data["photos"])
-            except ValidationError as exc:
-                for error in _put_errors(form, exc):
-                    form.add_error(None, error)
-            else:
-                return redirect("cases:reported", tracking=case.tracking)
+        case, errors = submit(request, form, lambda: services.report_public(
+            data=form.data_for_service(), photos=form.cleaned_data["photos"]))
+        if case:
+            return redirect("cases:reported", tracking=case.tracking)
+        for error in errors:
+            form.add_error(None, error)
         return render(request, "cases/public/report.html", {"form": form}, status=400)
     return render(request, "cases/public/report.html", {"form": _public_report_form()})
 
@@ -348,7 +330,7 @@ def public_track(request, tracking):
     try:
         rated = services.rate_public(tracking=case.tracking, **form.cleaned_data)
     except ValidationError as exc:
-        return _track_page(request, case, form=form, errors=_put_errors(form, exc), status=422)
+        return _track_page(request, case, form=form, errors=put_errors(form, exc), status=422)
     if rated.rating == Rating.DISSATISFIED:
         messages.info(request, _("感谢您的评价。我们已重新交办处理，请继续关注进展。"))
     else:

@@ -4,7 +4,6 @@ Every view finds its area through the viewer's scope first, so an area outside
 it answers 404 on the page and on each endpoint alike; the layers themselves are
 read through the owning apps' selectors (see selectors.py).
 """
-import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +12,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import scope_of
@@ -21,17 +19,9 @@ from wangge.areas.models import Area
 from wangge.areas.selectors import ancestors, areas_for, root_areas
 from wangge.partners.circle import radius_m
 from wangge.partners.models import PointKind
+from wangge.stats.figures import period_asked
 
 from . import selectors
-
-PERIOD_DAYS = 30
-
-
-def _period(request) -> tuple[datetime.date, datetime.date]:
-    """The heat layer's period (from, to); by default the 30 days up to today, as the dashboard."""
-    end = parse_date(request.GET.get("to") or "") or timezone.localdate()
-    start = parse_date(request.GET.get("from") or "") or end - datetime.timedelta(days=PERIOD_DAYS - 1)
-    return (end, start) if start > end else (start, end)
 
 
 def _gap_kind(request) -> str:
@@ -60,7 +50,7 @@ def map_home(request):
 def area_map(request, code):
     scope = scope_of(request)
     area = scope.get_or_404(Area, code=code)
-    start, end = _period(request)
+    start, end = period_asked(request.GET)
     period = urlencode({"from": start.isoformat(), "to": end.isoformat()})
     gap_kind = _gap_kind(request)
 
@@ -110,7 +100,7 @@ def open_cases(request, code):
 @login_required
 def case_heat(request, code):
     area = _area(request, code)
-    start, end = _period(request)
+    start, end = period_asked(request.GET)
     return _geojson(selectors.case_heat(request.user, area, start, end))
 
 

@@ -20,7 +20,7 @@ from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.areas.selectors import areas_for, root_areas
 from wangge.cases.selectors import categories
-from wangge.validation import put_errors
+from wangge.validation import form_status, put_errors, submit
 
 from . import selectors, services
 from .circle import service_circle
@@ -89,7 +89,8 @@ def _editable_partner(request, pk):
     return partner
 
 
-def _partner_values(form) -> dict:
+def _values(form) -> dict:
+    """A partner's or a service point's form values, an unchosen kind as ""."""
     data = dict(form.cleaned_data)
     data["kind"] = data.get("kind") or ""
     return data
@@ -103,17 +104,12 @@ def partner_new(request):
     if not scope.codes:
         raise Http404
     form = _partner_form(scope, request.POST if request.method == "POST" else None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.create_partner(scope=scope, data=_partner_values(form))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记联建单位：%(name)s") % {"name": partner.name})
-            return redirect("partners:edit", pk=partner.pk)
+    partner, errors = submit(request, form, lambda: services.create_partner(scope=scope, data=_values(form)))
+    if partner:
+        messages.success(request, _("已登记联建单位：%(name)s") % {"name": partner.name})
+        return redirect("partners:edit", pk=partner.pk)
     return render(request, "partners/form.html", {"form": form, "errors": errors, "partner": None},
-                  status=422 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 def _partner_page(request, partner, *, form=None, member_form=None, errors=(), status=200):
@@ -140,16 +136,12 @@ def partner_edit(request, pk):
         return _partner_page(request, partner)
     scope = scope_of(request)
     form = _partner_form(scope, request.POST)
-    if form.is_valid():
-        try:
-            services.update_partner(scope=scope, partner=partner, data=_partner_values(form))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-            partner.refresh_from_db()
-            return _partner_page(request, partner, form=form, errors=errors, status=422)
+    saved, errors = submit(request, form, lambda: services.update_partner(scope=scope, partner=partner,
+                                                                          data=_values(form)), refresh=partner)
+    if saved:
         messages.success(request, _("已保存"))
         return redirect("partners:edit", pk=pk)
-    return _partner_page(request, partner, form=form, status=422)
+    return _partner_page(request, partner, form=form, errors=errors, status=422)
 
 
 @never_cache
@@ -218,12 +210,6 @@ def _point_form(request, data=None, **kwargs) -> PointForm:
                      partners=selectors.partners_for(scope, request.user).order_by("name")[:AREA_OPTIONS], **kwargs)
 
 
-def _point_values(form) -> dict:
-    data = dict(form.cleaned_data)
-    data["kind"] = data.get("kind") or ""
-    return data
-
-
 @never_cache
 @login_required
 def point_new(request):
@@ -232,17 +218,12 @@ def point_new(request):
     if not scope.codes:
         raise Http404
     form = _point_form(request, request.POST if request.method == "POST" else None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.create_point(scope=scope, data=_point_values(form))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记服务点：%(name)s") % {"name": point.name})
-            return redirect("partners:points")
+    point, errors = submit(request, form, lambda: services.create_point(scope=scope, data=_values(form)))
+    if point:
+        messages.success(request, _("已登记服务点：%(name)s") % {"name": point.name})
+        return redirect("partners:points")
     return render(request, "partners/point_form.html", {"form": form, "errors": errors, "point": None},
-                  status=422 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 @never_cache
@@ -250,27 +231,18 @@ def point_new(request):
 def point_edit(request, pk):
     scope = scope_of(request)
     point = scope.get_or_404(ServicePoint.objects.select_related("area"), pk=pk)
-    errors: list[str] = []
-    if request.method == "POST":
-        form = _point_form(request, request.POST)
-        if form.is_valid():
-            data = _point_values(form)
-            try:
-                services.update_point(scope=scope, point=point, data=data)
-            except ValidationError as exc:
-                errors = put_errors(form, exc)
-                point.refresh_from_db()
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("partners:points")
-    else:
-        form = _point_form(request, initial={
-            "name": point.name, "kind": point.kind, "area": point.area_code, "lat": point.lat, "lng": point.lng,
-            "address": point.address, "opening_hours": point.opening_hours, "phone": point.phone,
-            "partner": point.partner_id,
-        })
+    form = _point_form(request, request.POST if request.method == "POST" else None, initial={
+        "name": point.name, "kind": point.kind, "area": point.area_code, "lat": point.lat, "lng": point.lng,
+        "address": point.address, "opening_hours": point.opening_hours, "phone": point.phone,
+        "partner": point.partner_id,
+    })
+    saved, errors = submit(request, form, lambda: services.update_point(scope=scope, point=point,
+                                                                        data=_values(form)), refresh=point)
+    if saved:
+        messages.success(request, _("已保存"))
+        return redirect("partners:points")
     return render(request, "partners/point_form.html", {"form": form, "errors": errors, "point": point},
-                  status=422 if request.method == "POST" else 200)
+                  status=form_status(request))
 
 
 @never_cache

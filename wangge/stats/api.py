@@ -24,7 +24,7 @@ class StatsQuery(Schema):
 def period(date_from: datetime.date | None, date_to: datetime.date | None) -> tuple[datetime.date, datetime.date]:
     """The period asked for; by default the 30 days up to today."""
     end = date_to or timezone.localdate()
-    start = date_from or end - datetime.timedelta(days=29)
+    start = date_from or end - datetime.timedelta(days=figures.PERIOD_DAYS - 1)
     if start > end:
         raise ValidationError({"from": [_("开始日期不能晚于结束日期")]})
     return start, end

@@ -29,6 +29,7 @@ from django.apps import apps
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from wangge.accounts.scope import Scope
 from wangge.activities import selectors as activity_selectors
@@ -50,6 +51,16 @@ BASICALLY_SATISFIED_WEIGHT = 0.9
 FINISHED = (Status.CLOSED, Status.RATED)
 # Not cases in their own right: refused, or a duplicate merged into its original.
 NOT_CASES = (Status.REJECTED, Status.MERGED)
+# A period nobody asked for: the 30 days up to today (dashboard, map, export and API alike).
+PERIOD_DAYS = 30
+
+
+def period_asked(query) -> tuple[datetime.date, datetime.date]:
+    """The period of a page's query string (``from``, ``to``: ISO dates), by default the
+    PERIOD_DAYS days up to today; ends given the wrong way round are swapped."""
+    end = parse_date(query.get("to") or "") or timezone.localdate()
+    start = parse_date(query.get("from") or "") or end - datetime.timedelta(days=PERIOD_DAYS - 1)
+    return (end, start) if start > end else (start, end)
 
 
 @dataclass(frozen=True)

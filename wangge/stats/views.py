@@ -11,8 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import scope_of
@@ -25,13 +23,6 @@ from . import export, figures
 from .models import ExportKind
 
 TREND_MONTHS = 12
-
-
-def _period(request) -> tuple[datetime.date, datetime.date]:
-    """The period of the query string (from, to); by default the 30 days up to today, as the API."""
-    end = parse_date(request.GET.get("to") or "") or timezone.localdate()
-    start = parse_date(request.GET.get("from") or "") or end - datetime.timedelta(days=29)
-    return (end, start) if start > end else (start, end)
 
 
 def _rank_key(row: dict):
@@ -78,7 +69,7 @@ def dashboard_home(request):
 def dashboard(request, code):
     scope = scope_of(request)
     area = scope.get_or_404(Area, code=code)
-    start, end = _period(request)
+    start, end = figures.period_asked(request.GET)
     totals = figures.compute(scope, area.code, start, end)
     kids = sorted(figures.children(scope, area.code, start, end), key=_rank_key)
     trend = figures.monthly(scope, area.code, end, TREND_MONTHS)
@@ -119,7 +110,7 @@ def export_xlsx(request, code):
     """The dashboard's figures as an Excel workbook; each export is recorded."""
     scope = scope_of(request)
     area = scope.get_or_404(Area, code=code)
-    start, end = _period(request)
+    start, end = figures.period_asked(request.GET)
     content = export.workbook(scope, area.code, start, end)
     export.record_export(user=request.user, kind=ExportKind.STATS, area_code=area.code, date_from=start, date_to=end,
                          filters={"from": start.isoformat(), "to": end.isoformat()})

@@ -27,7 +27,7 @@ from wangge.areas.selectors import areas_for
 from wangge.people.models import Resident
 from wangge.people.privacy import mask_phone
 from wangge.people.selectors import search_residents
-from wangge.validation import put_errors
+from wangge.validation import form_status, put_errors, submit
 
 from . import selectors, services
 from .certificate import certificate_response
@@ -133,18 +133,14 @@ def volunteer_new(request):
         initial = {"resident": resident.pk, "name": resident.name, "phone": resident.phone,
                    "area": resident.area_code[:12]}
     form = VolunteerForm(data, areas=_communities(scope), initial=initial)
-    errors: list[str] = []
-    if data is not None and form.is_valid():
-        try:
-            volunteer = services.register_volunteer(scope=scope, data=_volunteer_values(form, data.get("resident")))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记志愿者：%(name)s") % {"name": volunteer.name})
-            return redirect("volunteers:detail", pk=volunteer.pk)
+    volunteer, errors = submit(request, form, lambda: services.register_volunteer(
+        scope=scope, data=_volunteer_values(form, data.get("resident"))))
+    if volunteer:
+        messages.success(request, _("已登记志愿者：%(name)s") % {"name": volunteer.name})
+        return redirect("volunteers:detail", pk=volunteer.pk)
     return render(request, "volunteers/volunteer_form.html", {
         "form": form, "errors": errors, "resident": resident, "volunteer": None, **_resident_search(request, scope),
-    }, status=422 if data is not None else 200)
+    }, status=form_status(request))
 
 
 @never_cache
@@ -160,21 +156,16 @@ def volunteer_edit(request, pk):
         "name": volunteer.name, "phone": volunteer.phone, "area": volunteer.area_code, "skills": volunteer.skills,
         "availability": volunteer.availability, "is_governance_partner": volunteer.is_governance_partner,
     })
-    errors: list[str] = []
-    if data is not None and form.is_valid():
-        try:
-            services.update_volunteer(scope=scope, volunteer=volunteer,
-                                      data=_volunteer_values(form, data.get("resident", volunteer.resident_id)))
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-            volunteer.refresh_from_db()
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("volunteers:detail", pk=pk)
+    saved, errors = submit(request, form, lambda: services.update_volunteer(
+        scope=scope, volunteer=volunteer, data=_volunteer_values(form, data.get("resident", volunteer.resident_id))),
+        refresh=volunteer)
+    if saved:
+        messages.success(request, _("已保存"))
+        return redirect("volunteers:detail", pk=pk)
     return render(request, "volunteers/volunteer_form.html", {
         "form": form, "errors": errors, "resident": resident, "volunteer": volunteer,
         **_resident_search(request, scope),
-    }, status=422 if data is not None else 200)
+    }, status=form_status(request))
 
 
 @never_cache
@@ -206,17 +197,12 @@ def team_new(request):
         raise Http404
     data = request.POST if request.method == "POST" else None
     form = TeamForm(data, areas=_team_areas(scope))
-    errors: list[str] = []
-    if data is not None and form.is_valid():
-        try:
-            team = services.create_team(scope=scope, data=form.cleaned_data)
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已新建服务队：%(name)s") % {"name": team.name})
-            return redirect("volunteers:team", pk=team.pk)
+    team, errors = submit(request, form, lambda: services.create_team(scope=scope, data=form.cleaned_data))
+    if team:
+        messages.success(request, _("已新建服务队：%(name)s") % {"name": team.name})
+        return redirect("volunteers:team", pk=team.pk)
     return render(request, "volunteers/team_form.html", {"form": form, "errors": errors, "team": None},
-                  status=422 if data is not None else 200)
+                  status=form_status(request))
 
 
 @never_cache
@@ -229,19 +215,17 @@ def team_edit(request, pk):
     data = request.POST if request.method == "POST" else None
     form = TeamForm(data, areas=_team_areas(scope), initial={
         "name": team.name, "area": team.area_code, "description": team.description})
-    errors: list[str] = []
-    if data is not None and form.is_valid():
+
+    def write():
         values = dict(form.cleaned_data)
         values["members"] = [int(v) for v in data.getlist("members") if v.isdigit()]
         values["leader"] = int(data["leader"]) if data.get("leader", "").isdigit() else None
-        try:
-            services.update_team(scope=scope, team=team, data=values)
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-            team.refresh_from_db()
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("volunteers:team", pk=pk)
+        return services.update_team(scope=scope, team=team, data=values)
+
+    saved, errors = submit(request, form, write, refresh=team)
+    if saved:
+        messages.success(request, _("已保存"))
+        return redirect("volunteers:team", pk=pk)
     members = list(team.members.order_by("name", "pk"))
     vq = request.GET.get("vq", "").strip()
     more = []
@@ -250,7 +234,7 @@ def team_edit(request, pk):
                     .exclude(pk__in=[m.pk for m in members])[:MEMBER_MATCHES])
     return render(request, "volunteers/team_form.html", {
         "form": form, "errors": errors, "team": team, "members": members, "more": more, "vq": vq,
-    }, status=422 if data is not None else 200)
+    }, status=form_status(request))
 
 
 # --- help tasks ------------------------------------------------------------------------
@@ -285,19 +269,18 @@ def task_new(request):
     form = TaskForm(data, areas=_task_areas(scope), initial={"resident": request.GET.get("resident")})
     resident_id = (data or request.GET).get("resident")
     resident = scope.filter(Resident).filter(pk=resident_id).first() if str(resident_id or "").isdigit() else None
-    errors = []
-    if data is not None and form.is_valid():
+
+    def write():
         values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         values["resident"] = resident.pk if resident else None
-        try:
-            task = services.create_task(scope=scope, actor=request.user, data=values)
-        except ValidationError as exc:
-            errors = put_errors(form, exc)
-        else:
-            messages.success(request, _("已发布求助任务"))
-            return redirect("volunteers:task", pk=task.pk)
+        return services.create_task(scope=scope, actor=request.user, data=values)
+
+    task, errors = submit(request, form, write)
+    if task:
+        messages.success(request, _("已发布求助任务"))
+        return redirect("volunteers:task", pk=task.pk)
     return render(request, "volunteers/task_new.html", {"form": form, "resident": resident, "errors": errors},
-                  status=422 if errors or form.errors else 200)
+                  status=form_status(request))
 
 
 def _task_page(request, task, *, bound=None, errors=(), status=200):

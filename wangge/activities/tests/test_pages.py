@@ -5,23 +5,14 @@ a 404 on every page, photo and action, and changes nothing."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from wangge.activities.models import Activity, ActivityPhoto
 from wangge.partners.models import Partner
-from wangge.testing import user
+from wangge.testing import jpeg, png, signed_in, user
 from wangge.volunteers.models import ServiceRecord, Volunteer
 
-from .conftest import jpeg, png
-
 COMMUNITY = "220184001001"
-
-
-def signed_in(who) -> Client:
-    client = Client()
-    client.force_login(who)
-    return client
 
 
 @pytest.fixture

@@ -5,17 +5,14 @@ import secrets
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from wangge.areas.models import Area
 from wangge.cases.models import Case, Category, OwnerKind
 from wangge.cases.states import office_code
-from wangge.testing import user
+from wangge.testing import signed_in, user
 
 _numbers = itertools.count(900001)
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -62,19 +59,7 @@ def make_case(city):
     return build
 
 
-def png(name="photo.png", size=0) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PNG + b"\x00" * size, content_type="image/png")
-
-
 @pytest.fixture
 def login(city):
     """A test client signed in as one of the small city's users, by username."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    def client(username: str) -> Client:
-        c = Client()
-        c.force_login(get_user_model().objects.get(username=username))
-        return c
-
-    return client
+    return signed_in

@@ -6,8 +6,7 @@ from django.core.management import call_command
 
 from wangge.cases.models import Case
 from wangge.demo.loader import demo_password
-
-from .conftest import PNG
+from wangge.testing import PNG
 
 pytestmark = pytest.mark.browser
 

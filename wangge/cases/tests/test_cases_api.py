@@ -5,8 +5,7 @@ import pytest
 from django.utils import timezone
 
 from wangge.cases.models import Case, CaseEvent, CasePhoto, Notification
-
-from .conftest import png
+from wangge.testing import png
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.utils import timezone
 from wangge.cases import services
 from wangge.cases.models import Case, CaseEvent, CasePhoto, Notification
 from wangge.cases.views import TABS, VERBS
-
-from .conftest import PNG, png
+from wangge.testing import PNG, png
 
 
 @pytest.fixture

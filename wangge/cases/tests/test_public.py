@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 
 from wangge.cases.models import Case, Notification
-
-from .conftest import png
+from wangge.testing import png
 
 SQUARE = {"type": "Polygon", "coordinates": [[[124.80, 43.50], [124.82, 43.50], [124.82, 43.52], [124.80, 43.52], [124.80, 43.50]]]}
 

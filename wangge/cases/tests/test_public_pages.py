@@ -6,8 +6,7 @@ from django.test import Client
 
 from wangge.cases import services
 from wangge.cases.models import Case
-
-from .conftest import png
+from wangge.testing import png
 
 SQUARE = {"type": "Polygon", "coordinates": [[[124.80, 43.50], [124.82, 43.50], [124.82, 43.52], [124.80, 43.52],
                                               [124.80, 43.50]]]}

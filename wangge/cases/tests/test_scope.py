@@ -4,8 +4,7 @@ import pytest
 from wangge.cases.models import Case, CaseEvent, CasePhoto
 from wangge.cases.selectors import WORK_LISTS
 from wangge.cases.states import TRANSITIONS
-
-from .conftest import png
+from wangge.testing import png
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from wangge.ledger import services, tasks
 from wangge.ledger.models import ImportChange, ImportRecord
 from wangge.people.models import Resident
-from wangge.testing import SmallCity
+from wangge.testing import SmallCity, signed_in
 
 from .conftest import new_id, write_sheet
 
@@ -63,12 +63,6 @@ def progress_seen(monkeypatch):
     return seen
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def upload(client, path, kind="residents"):
     with open(path, "rb") as stream:
         return client.post("/ledger/upload/", {"kind": kind, "file": stream})
@@ -82,7 +76,7 @@ def progress(client, record):
 def test_a_large_upload_is_queued_and_the_page_follows_the_task(city, background, big_sheet, small_batches,
                                                                  progress_seen):
     path, ids = big_sheet
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, path)
     record = ImportRecord.objects.get()
     assert (record.status, record.background, record.rows_expected) == ("checking", True, ROWS + 1)
@@ -129,25 +123,25 @@ def test_a_large_upload_is_queued_and_the_page_follows_the_task(city, background
 
 
 def test_the_progress_endpoint_is_scoped(city, background, big_sheet):
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, big_sheet[0])
     record = ImportRecord.objects.get()
     # An upload still being checked is its uploader's alone, like a preview.
     for outsider in (city.community_head, city.other_grid_worker, city.partner):
-        assert progress(login(outsider), record)[0] == 404
+        assert progress(signed_in(outsider), record)[0] == 404
     assert progress(Client(), record)[0] == 302  # to the login page
     tasks.check_upload.call(record.pk)
     gw.post(f"/ledger/imports/{record.pk}/commit/", {"valid_only": "0"})
     tasks.commit_upload.call(record.pk)
     # A committed import is seen within its area, and only there.
-    assert progress(login(city.community_head), record)[0] == 200
-    assert progress(login(city.other_grid_worker), record)[0] == 404
+    assert progress(signed_in(city.community_head), record)[0] == 200
+    assert progress(signed_in(city.other_grid_worker), record)[0] == 404
 
 
 def test_with_the_immediate_backend_the_tasks_run_at_once(city, background, big_sheet, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     path, ids = big_sheet
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     response = upload(gw, path)
     record = ImportRecord.objects.get()
     assert response["Location"] == f"/ledger/imports/{record.pk}/"
@@ -164,7 +158,7 @@ def test_a_background_commit_interrupted_mid_way_leaves_nothing(city, background
     """The worker loses the database after the first batch was written: the transaction takes that batch
     back with it, the record returns to its preview and says so, and the import can be run again."""
     path, ids = big_sheet
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, path)
     record = ImportRecord.objects.get()
     tasks.check_upload.call(record.pk)
@@ -201,7 +195,7 @@ def test_a_background_commit_interrupted_mid_way_leaves_nothing(city, background
 
 
 def test_a_background_run_whose_worker_died_is_settled_as_interrupted(city, background, big_sheet):
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, big_sheet[0])
     record = ImportRecord.objects.get()
     tasks.check_upload.call(record.pk)
@@ -219,7 +213,7 @@ def test_a_background_run_whose_worker_died_is_settled_as_interrupted(city, back
 
 def test_small_uploads_stay_within_the_request(city, background, tmp_path):
     path = write_sheet(tmp_path / "small.xlsx", [["姓名", "身份证号", "完整地址"], ["张晓梅", new_id(), ADDRESS]])
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, path)
     record = ImportRecord.objects.get()
     assert (record.status, record.background, record.task_id) == ("previewed", False, "")
@@ -233,7 +227,7 @@ def test_the_db_worker_checks_and_commits_a_large_upload(background, tmp_path):
     ids = [new_id() for _ in range(ROWS)]
     path = write_sheet(tmp_path / "居民.xlsx", [["姓名", "身份证号", "完整地址"]]
                        + [[f"居民{n}", id_no, ADDRESS] for n, id_no in enumerate(ids)])
-    gw = login(city.grid_worker)
+    gw = signed_in(city.grid_worker)
     upload(gw, path)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     record = ImportRecord.objects.get()

@@ -1,22 +1,15 @@
 """What each GeoJSON endpoint serves for 京华社区 on the hand-made map (see conftest.py)."""
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from wangge.maps.selectors import BAND_COLOURS, PALETTE, category_colours
+from wangge.testing import signed_in
 
 COMMUNITY = "220184001001"
 GRID = "220184001001001"
 
 
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
-
-
 def layer(username: str, code: str, name: str, **params) -> dict:
-    response = client_for(username).get(f"/maps/{code}/{name}.geojson", params)
+    response = signed_in(username).get(f"/maps/{code}/{name}.geojson", params)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/geo+json"
     body = response.json()

@@ -3,8 +3,7 @@ import json
 import re
 
 from wangge.settings import _tile_origin
-
-from .test_layers import client_for
+from wangge.testing import signed_in
 
 COMMUNITY = "220184001001"
 
@@ -15,7 +14,7 @@ def page_config(response) -> dict:
 
 
 def test_the_page_passes_its_layers_as_json_and_has_no_inline_script(city, mapped):
-    response = client_for("head").get(f"/maps/{COMMUNITY}/", {"from": "2026-03-01", "to": "2026-03-31"})
+    response = signed_in("head").get(f"/maps/{COMMUNITY}/", {"from": "2026-03-01", "to": "2026-03-31"})
     body = response.content.decode()
     config = page_config(response)
     assert [(layer["key"], layer["on"]) for layer in config["layers"]] == [
@@ -34,14 +33,14 @@ def test_the_page_passes_its_layers_as_json_and_has_no_inline_script(city, mappe
         assert text in body, text
     # The child grids link to their own maps; the dashboard links here.
     assert f'href="/maps/{COMMUNITY}001/?from=2026-03-01&amp;to=2026-03-31"' in body
-    dashboard = client_for("head").get(f"/stats/{COMMUNITY}/").content.decode()
+    dashboard = signed_in("head").get(f"/stats/{COMMUNITY}/").content.decode()
     assert f"/maps/{COMMUNITY}/?" in dashboard
 
 
 def test_tiles_are_offered_only_when_a_tile_url_is_configured(city, mapped, settings):
     settings.WANGGE_MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
     settings.WANGGE_MAP_TILE_ATTRIBUTION = "© 本市测绘院"
-    response = client_for("head").get(f"/maps/{COMMUNITY}/")
+    response = signed_in("head").get(f"/maps/{COMMUNITY}/")
     assert page_config(response)["tiles"] == {"url": "/tiles/{z}/{x}/{y}.png", "attribution": "© 本市测绘院"}
     assert "未配置底图" not in response.content.decode()
 
@@ -54,5 +53,5 @@ def test_tiles_on_another_host_are_allowed_by_the_csp_and_local_ones_need_nothin
 
 
 def test_the_menu_links_to_the_map_for_users_with_an_area(city, mapped):
-    assert 'href="/maps/"' in client_for("head").get("/").content.decode()
-    assert 'href="/maps/"' not in client_for("partner").get("/cases/").content.decode()
+    assert 'href="/maps/"' in signed_in("head").get("/").content.decode()
+    assert 'href="/maps/"' not in signed_in("partner").get("/cases/").content.decode()

@@ -3,7 +3,9 @@ and a user's own map holds nothing of another area."""
 import pytest
 from django.test import Client
 
-from .test_layers import client_for, layer
+from wangge.testing import signed_in
+
+from .test_layers import layer
 
 COMMUNITY = "220184001001"
 OTHER_GRID = "220184002001001"
@@ -13,11 +15,11 @@ ENDPOINTS = ["boundaries", "cases", "heat", "buildings", "service-points", "gaps
 @pytest.mark.parametrize("name", ENDPOINTS)
 def test_another_areas_user_gets_404_from_each_endpoint(city, mapped, name):
     path = f"/maps/{COMMUNITY}/{name}.geojson"
-    assert client_for("head").get(path).status_code == 200
-    assert client_for("gw2").get(path).status_code == 404  # another street's grid worker
-    assert client_for("gw").get(path).status_code == 404  # a grid worker of the community: not the community
-    assert client_for("partner").get(path).status_code == 404  # partner staff hold no area scope
-    assert client_for("gw2").get(f"/maps/220184/{name}.geojson").status_code == 404
+    assert signed_in("head").get(path).status_code == 200
+    assert signed_in("gw2").get(path).status_code == 404  # another street's grid worker
+    assert signed_in("gw").get(path).status_code == 404  # a grid worker of the community: not the community
+    assert signed_in("partner").get(path).status_code == 404  # partner staff hold no area scope
+    assert signed_in("gw2").get(f"/maps/220184/{name}.geojson").status_code == 404
     assert Client().get(path).status_code == 302  # no login, no data
 
 
@@ -40,8 +42,8 @@ def test_each_endpoint_of_the_other_grid_has_its_own_features(city, mapped):
 
 
 def test_the_map_page_is_scoped_too(city, mapped):
-    assert client_for("head").get(f"/maps/{COMMUNITY}/").status_code == 200
-    assert client_for("gw2").get(f"/maps/{COMMUNITY}/").status_code == 404
-    assert client_for("partner").get("/maps/").status_code == 404  # no area of their own
-    assert client_for("gw2").get("/maps/")["Location"] == f"/maps/{OTHER_GRID}/"
+    assert signed_in("head").get(f"/maps/{COMMUNITY}/").status_code == 200
+    assert signed_in("gw2").get(f"/maps/{COMMUNITY}/").status_code == 404
+    assert signed_in("partner").get("/maps/").status_code == 404  # no area of their own
+    assert signed_in("gw2").get("/maps/")["Location"] == f"/maps/{OTHER_GRID}/"
     assert Client().get(f"/maps/{COMMUNITY}/").status_code == 302

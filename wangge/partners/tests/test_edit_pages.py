@@ -2,19 +2,11 @@
 through the partner services in the user's scope; another area's user gets a 404 on
 every page and action and changes nothing; mistakes come back as Chinese field errors."""
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from wangge.partners.models import Partner, PartnerMembership, ServicePoint
-from wangge.testing import user
+from wangge.testing import signed_in, user
 
 COMMUNITY = "220184001001"
-
-
-def signed_in(who) -> Client:
-    client = Client()
-    client.force_login(who if not isinstance(who, str) else get_user_model().objects.get(username=who))
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from wangge.areas.models import Building, Estate
 from wangge.cases import services as case_services
 from wangge.partners.models import Partner
-from wangge.testing import user
+from wangge.testing import signed_in, user
 from wangge.volunteers.models import Volunteer
 
 COMMUNITY = "220184001001"  # 京华社区
@@ -79,12 +79,4 @@ def volunteers(city):
 @pytest.fixture
 def login(city):
     """A test client signed in as one of the small city's users, by username."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    def client(username: str) -> Client:
-        c = Client()
-        c.force_login(get_user_model().objects.get(username=username))
-        return c
-
-    return client
+    return signed_in

@@ -5,8 +5,6 @@ import datetime
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -14,6 +12,7 @@ from wangge.cases.states import Status
 from wangge.demo import city as demo
 from wangge.demo.loader import demo_password, load
 from wangge.stats import figures
+from wangge.testing import signed_in
 
 from .test_dashboard import figure_cells
 
@@ -31,12 +30,6 @@ def demo_city(db):
     load(scale=SCALE, password=demo_password())
     end = timezone.localdate()
     return {"code": demo.CITY_CODE, "from": (end - datetime.timedelta(days=364)).isoformat(), "to": end.isoformat()}
-
-
-def login(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def sheet_rows(response, title=None) -> list[tuple]:
@@ -60,7 +53,7 @@ def figures_agree(demo_city, api_client):
     assert api["cases_reported"] > 0 and api["visits"] > 0 and api["people_served"] > 0
     assert api["care_visits_due"] > 0 and api["volunteer_hours"] > 0
 
-    client = login("demo_city")
+    client = signed_in("demo_city")
     cells = figure_cells(client.get(f"/stats/{demo_city['code']}/", period).content.decode())
     shown = [key for key in figures.LABELS if key in cells]
     assert set(HEADLINE) <= set(shown)
@@ -90,7 +83,7 @@ def lists_agree(demo_city, api_client):
     code, start, end = demo_city["code"], demo_city["from"], demo_city["to"]
     api = api_client().login("demo_city", demo_password()).get("/api/v1/stats", area=code,
                                                                **{"from": start, "to": end}).json()
-    client = login("demo_city")
+    client = signed_in("demo_city")
     dates = {"area": code, "date_from": start, "date_to": end}
 
     cases = sheet_rows(client.get("/cases/export.xlsx", {"list": "all", **dates}))

@@ -5,8 +5,6 @@ import re
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
@@ -14,17 +12,12 @@ from pypdf import PdfReader
 from wangge.accounts.scope import Scope
 from wangge.stats import briefing
 from wangge.stats.models import BriefingDraft, StatsExport
+from wangge.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 
 MONTH = "2026-03"
 EDITED = "2026年3月，京华社区累计走访2000余户居民，324个问题浮出水面。\n\n社区建立分层处置闭环，推动解决16个工程难题。"
-
-
-def login(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def page_url(code, suffix=""):
@@ -49,7 +42,7 @@ def docx_paragraphs(content: bytes) -> list[str]:
 
 
 def test_the_page_shows_the_generated_briefing_in_an_editable_form(city, march):
-    response = login("head").get(page_url(city.community.code), {"month": MONTH})
+    response = signed_in("head").get(page_url(city.community.code), {"month": MONTH})
     assert response.status_code == 200
     html = response.content.decode()
     doc = generated(city)
@@ -61,7 +54,7 @@ def test_the_page_shows_the_generated_briefing_in_an_editable_form(city, march):
 
 
 def test_the_docx_has_the_title_and_paragraphs_in_a_chinese_font(city, march):
-    response = login("head").get(page_url(city.community.code, f"{MONTH}.docx"))
+    response = signed_in("head").get(page_url(city.community.code, f"{MONTH}.docx"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert "filename*=UTF-8''" in response["Content-Disposition"]
@@ -77,7 +70,7 @@ def test_the_docx_has_the_title_and_paragraphs_in_a_chinese_font(city, march):
 
 
 def test_the_word_html_is_a_document_word_opens(city, march):
-    response = login("head").get(page_url(city.community.code, f"{MONTH}.doc"))
+    response = signed_in("head").get(page_url(city.community.code, f"{MONTH}.doc"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/msword")
     html = response.content.decode("utf-8")
@@ -90,7 +83,7 @@ def test_the_word_html_is_a_document_word_opens(city, march):
 
 
 def test_the_pdf_renders_the_chinese_text_and_figures(city, march):
-    response = login("head").get(page_url(city.community.code, f"{MONTH}.pdf"))
+    response = signed_in("head").get(page_url(city.community.code, f"{MONTH}.pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -102,7 +95,7 @@ def test_the_pdf_renders_the_chinese_text_and_figures(city, march):
 
 
 def test_an_edited_briefing_is_what_every_export_prints_until_it_is_regenerated(city, march, api_client):
-    client = login("head")
+    client = signed_in("head")
     response = client.post(page_url(city.community.code), {
         "month": MONTH, "action": "save", "title": "京华社区三月工作简报", "text": EDITED})
     assert response.status_code == 302
@@ -132,21 +125,21 @@ def test_an_edited_briefing_is_what_every_export_prints_until_it_is_regenerated(
 
 
 def test_a_draft_belongs_to_its_month(city, march):
-    login("head").post(page_url(city.community.code), {
+    signed_in("head").post(page_url(city.community.code), {
         "month": MONTH, "action": "save", "title": "三月", "text": "改过的三月简报。"})
-    april = login("head").get(page_url(city.community.code, "2026-04.docx")).content
+    april = signed_in("head").get(page_url(city.community.code, "2026-04.docx")).content
     assert "改过的三月简报。" not in docx_paragraphs(april)
 
 
 def test_an_empty_text_is_refused_and_nothing_is_saved(city, march):
-    response = login("head").post(page_url(city.community.code), {
+    response = signed_in("head").post(page_url(city.community.code), {
         "month": MONTH, "action": "save", "title": "三月", "text": "  "})
     assert response.status_code == 422
     assert not BriefingDraft.objects.exists()
 
 
 def test_each_export_is_recorded_with_its_month_and_format(city, march):
-    login("head").get(page_url(city.community.code, f"{MONTH}.pdf"))
+    signed_in("head").get(page_url(city.community.code, f"{MONTH}.pdf"))
     export = StatsExport.objects.get()
     assert (export.user, export.area_code, str(export.date_from), str(export.date_to)) == (
         city.community_head, city.community.code, "2026-03-01", "2026-03-31")
@@ -155,19 +148,19 @@ def test_each_export_is_recorded_with_its_month_and_format(city, march):
 
 @pytest.mark.parametrize("suffix", ["", f"{MONTH}.docx", f"{MONTH}.doc", f"{MONTH}.pdf"])
 def test_another_communitys_briefing_and_exports_answer_404(city, march, suffix):
-    assert login("head").get(page_url(city.other_community.code, suffix), {"month": MONTH}).status_code == 404
+    assert signed_in("head").get(page_url(city.other_community.code, suffix), {"month": MONTH}).status_code == 404
     # a grid worker sees the grid, not the community around it
-    assert login("gw").get(page_url(city.community.code, suffix), {"month": MONTH}).status_code == 404
+    assert signed_in("gw").get(page_url(city.community.code, suffix), {"month": MONTH}).status_code == 404
     assert not StatsExport.objects.exists()
 
 
 def test_nobody_can_edit_or_reset_another_areas_briefing(city, march):
     other = city.other_community.code
-    login("gw2").post(page_url(city.other_grid.code), {
+    signed_in("gw2").post(page_url(city.other_grid.code), {
         "month": MONTH, "action": "save", "title": "东洼第一网格三月", "text": "东洼的简报。"})
     assert BriefingDraft.objects.filter(area_code=city.other_grid.code).exists()
 
-    client = login("head")
+    client = signed_in("head")
     assert client.post(page_url(other), {"month": MONTH, "action": "save", "title": "x", "text": "y"}).status_code == 404
     assert client.post(page_url(city.other_grid.code), {"month": MONTH, "action": "reset"}).status_code == 404
     assert not BriefingDraft.objects.filter(area_code=other).exists()
@@ -177,11 +170,11 @@ def test_nobody_can_edit_or_reset_another_areas_briefing(city, march):
 
 
 def test_a_malformed_month_is_not_found(city, march):
-    assert login("head").get(page_url(city.community.code), {"month": "2026-13"}).status_code == 404
-    assert login("head").get(page_url(city.community.code, "2026-3.pdf")).status_code == 404
+    assert signed_in("head").get(page_url(city.community.code), {"month": "2026-13"}).status_code == 404
+    assert signed_in("head").get(page_url(city.community.code, "2026-3.pdf")).status_code == 404
 
 
 def test_the_briefing_home_opens_the_users_own_area(city):
-    response = login("head").get("/briefing/")
+    response = signed_in("head").get("/briefing/")
     assert response.status_code == 302
     assert response["Location"] == page_url(city.community.code)

@@ -17,9 +17,7 @@ import secrets
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import timezone
 
 from wangge.accounts.scope import OutOfScope, Scope
@@ -29,6 +27,7 @@ from wangge.cases.models import Case, Category, OwnerKind
 from wangge.cases.states import office_code
 from wangge.stats import courses, services
 from wangge.stats.models import Course
+from wangge.testing import signed_in
 from wangge.visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -80,12 +79,6 @@ def course(city, fortnight):
 def lines(result, area) -> dict[str, dict]:
     row = next(r for r in result["areas"] if r["area"] == area)
     return {line["key"]: line for line in row["figures"]}
-
-
-def login(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 # --- the comparison ---------------------------------------------------------------------------
@@ -226,7 +219,7 @@ def test_the_api_refuses_what_lies_outside_the_callers_scope(city, course, api_c
 
 # --- pages --------------------------------------------------------------------------------------
 def test_the_pages_list_record_and_compare(city, fortnight):
-    client = login("city")
+    client = signed_in("city")
     response = client.post("/courses/new/", {
         "name": "全市社区工作者专题培训班", "organiser": "", "area": city.city.code, "start_date": "2026-03-11",
         "end_date": "2026-03-12", "attendees": ["head", "gw2"], "note": ""})
@@ -243,7 +236,7 @@ def test_the_pages_list_record_and_compare(city, fortnight):
 
 
 def test_the_pages_answer_404_outside_the_scope(city, course):
-    client = login("head")
+    client = signed_in("head")
     assert client.get(f"/courses/{course.pk}/").status_code == 404
     assert "全市社区工作者专题培训班" not in client.get("/courses/").content.decode()
     response = client.post("/courses/new/", {

@@ -8,24 +8,18 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client, override_settings
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from wangge.activities.models import Activity
 from wangge.people.models import SensitiveAccess
 from wangge.stats.models import ExportKind, StatsExport
+from wangge.testing import signed_in
 from wangge.volunteers.models import ServiceRecord, Volunteer
 
 pytestmark = pytest.mark.django_db
 
 MARCH = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
-
-
-def login(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def workbook(response):
@@ -43,7 +37,7 @@ def table(response) -> tuple[list, list[list]]:
 
 # --- cases --------------------------------------------------------------------------------------
 def test_cases_export_has_the_lists_rows_with_its_filters(city, march):
-    client = login("head")
+    client = signed_in("head")
     headers, rows = table(client.get("/cases/export.xlsx", {"list": "all", "area": city.community.code, **MARCH}))
     assert headers[:4] == ["编号", "标题", "状态", "分类"]
     numbers = {row[0] for row in rows}
@@ -55,20 +49,20 @@ def test_cases_export_has_the_lists_rows_with_its_filters(city, march):
 
 
 def test_cases_export_never_holds_another_areas_rows(city, march):
-    _headers, rows = table(login("head").get("/cases/export.xlsx", {"list": "all"}))
+    _headers, rows = table(signed_in("head").get("/cases/export.xlsx", {"list": "all"}))
     assert march["c9"].number not in {row[0] for row in rows}
     assert all(row[7].startswith(city.community.code) for row in rows)
 
 
 def test_cases_export_of_an_area_outside_the_scope_is_404_and_not_logged(city, march):
-    client = login("head")
+    client = signed_in("head")
     assert client.get("/cases/export.xlsx", {"list": "all", "area": city.other_community.code}).status_code == 404
     assert client.get("/cases/export.xlsx", {"list": "nonsense"}).status_code == 404
     assert not StatsExport.objects.exists()
 
 
 def test_an_export_is_logged_with_its_filters_and_rows(city, march):
-    table(login("head").get("/cases/export.xlsx", {"list": "all", "area": city.community.code, **MARCH}))
+    table(signed_in("head").get("/cases/export.xlsx", {"list": "all", "area": city.community.code, **MARCH}))
     record = StatsExport.objects.get()
     assert (record.user, record.kind, record.area_code, record.rows, record.full) == (
         city.community_head, ExportKind.CASES, city.community.code, 7, False)
@@ -77,13 +71,13 @@ def test_an_export_is_logged_with_its_filters_and_rows(city, march):
 
 
 def test_the_cases_list_links_to_its_export_with_its_filters(city, march):
-    html = login("head").get("/cases/", {"list": "all", "source": "visit"}).content.decode()
+    html = signed_in("head").get("/cases/", {"list": "all", "source": "visit"}).content.decode()
     assert 'href="/cases/export.xlsx?list=all&amp;source=visit"' in html
 
 
 # --- visits -------------------------------------------------------------------------------------
 def test_visits_export_with_filters_and_scope(city, march):
-    client = login("head")
+    client = signed_in("head")
     headers, rows = table(client.get("/visits/export.xlsx", {"area": city.community.code, **MARCH}))
     assert headers[:3] == ["走访时间", "方式", "地点"]
     assert len(rows) == 4  # the four March visits in 京华; 东洼's February visit is neither in scope nor period
@@ -99,13 +93,13 @@ def test_visits_export_with_filters_and_scope(city, march):
 
 def test_the_dashboards_drill_down_area_is_kept_by_the_visits_export(city, march):
     # a city administrator exports a grid's visits: the area filter is applied, not dropped
-    _h, rows = table(login("city").get("/visits/export.xlsx", {"area": city.grid_b.code}))
+    _h, rows = table(signed_in("city").get("/visits/export.xlsx", {"area": city.grid_b.code}))
     assert [row[3] for row in rows] == [city.grid_b.code]
 
 
 # --- residents ----------------------------------------------------------------------------------
 def test_residents_export_is_masked_and_scoped(city):
-    client = login("head")
+    client = signed_in("head")
     headers, rows = table(client.get("/residents/export.xlsx"))
     assert headers[:6] == ["姓名", "性别", "出生日期", "年龄", "身份证号", "联系电话"]
     assert sorted(row[0] for row in rows) == ["刘伊蕊", "王建国"]  # 刘伊然 lives in 东洼
@@ -120,7 +114,7 @@ def test_residents_export_is_masked_and_scoped(city):
 
 
 def test_residents_in_full_only_with_a_reason_and_each_opening_logged(city):
-    client = login("head")
+    client = signed_in("head")
     assert client.get("/residents/export.xlsx", {"full": "1"}).status_code == 400
     _h, rows = table(client.get("/residents/export.xlsx", {"full": "1", "reason": "核对低保名单"}))
     full = {row[0]: row[4] for row in rows}
@@ -133,7 +127,7 @@ def test_residents_in_full_only_with_a_reason_and_each_opening_logged(city):
 
 @override_settings(WANGGE_REVEAL_ROLES=["city_admin"])
 def test_residents_in_full_are_refused_to_roles_that_may_not_reveal(city):
-    response = login("head").get("/residents/export.xlsx", {"full": "1", "reason": "核对"})
+    response = signed_in("head").get("/residents/export.xlsx", {"full": "1", "reason": "核对"})
     assert response.status_code == 403
     assert not SensitiveAccess.objects.exists() and not StatsExport.objects.exists()
 
@@ -156,7 +150,7 @@ def services(city):
 
 
 def test_volunteers_export(city, services):
-    client = login("head")
+    client = signed_in("head")
     headers, rows = table(client.get("/volunteers/export.xlsx"))
     assert headers[:4] == ["姓名", "所在社区", "区域代码", "技能"]
     assert {row[0]: (row[3], row[6], row[7]) for row in rows} == {
@@ -168,7 +162,7 @@ def test_volunteers_export(city, services):
 
 
 def test_activities_export(city, services):
-    client = login("head")
+    client = signed_in("head")
     headers, rows = table(client.get("/activities/export.xlsx"))
     assert headers[:3] == ["日期", "名称", "类型"]
     assert sorted(row[1] for row in rows) == ["义诊", "磨刀"]
@@ -183,7 +177,7 @@ def test_activities_export(city, services):
 
 
 def test_each_list_page_links_to_its_export(city):
-    client = login("head")
+    client = signed_in("head")
     for page, export in (("/visits/", "/visits/export.xlsx"), ("/residents/", "/residents/export.xlsx"),
                          ("/volunteers/", "/volunteers/export.xlsx"), ("/activities/", "/activities/export.xlsx")):
         assert f'href="{export}?' in client.get(page).content.decode(), page

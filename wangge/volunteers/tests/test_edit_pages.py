@@ -3,18 +3,11 @@ every change through the volunteer services in the user's scope; a resident foun
 name or the ID number's last 4 through wangge.people; another area's user gets a 404
 on every page and action and changes nothing; field errors come back in Chinese."""
 import pytest
-from django.test import Client
 
-from wangge.testing import user
+from wangge.testing import signed_in, user
 from wangge.volunteers.models import Team, Volunteer
 
 COMMUNITY = "220184001001"
-
-
-def signed_in(who) -> Client:
-    client = Client()
-    client.force_login(who)
-    return client
 
 
 @pytest.fixture

@@ -4,13 +4,8 @@ with its certificate link; anything outside the user's areas is a 404."""
 import pytest
 from django.test import Client
 
+from wangge.testing import signed_in
 from wangge.volunteers.models import HelpTask, TaskStatus, Volunteer
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
