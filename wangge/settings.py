@@ -194,6 +194,9 @@ WANGGE_IMPORT_UNDO_HOURS = int(os.environ.get("WANGGE_IMPORT_UNDO_HOURS", "24"))
 # Uploads of more rows than this are checked and imported by the background worker
 # (manage.py db_worker) with a progress bar on the page; smaller ones within the request.
 WANGGE_IMPORT_BACKGROUND_ROWS = int(os.environ.get("WANGGE_IMPORT_BACKGROUND_ROWS", "5000"))
+# List exports (cases, visits, residents, volunteers, activities) of more rows than this are written
+# by the background worker, with a progress page and a download link; smaller ones within the request.
+WANGGE_EXPORT_BACKGROUND_ROWS = int(os.environ.get("WANGGE_EXPORT_BACKGROUND_ROWS", "20000"))
 
 # --- The case loop (docs/cases.md) ------------------------------------------
 # A photo may be at most this many bytes; only JPEG, PNG and WebP are kept.

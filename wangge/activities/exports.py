@@ -1,15 +1,13 @@
 """Excel export of the service activities (服务活动) list: the list's filter (type), and
 the area and dates the dashboard's figures use; the user's scope, Chinese headers, logged
 (wangge/web/exports.py does the writing and the logging)."""
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.scope import scope_of
 from wangge.stats.models import ExportKind
-from wangge.web.exports import Column, area_filter, chunked, joined, xlsx_response
+from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
 from . import selectors
 from .models import ActivityKind
@@ -30,8 +28,8 @@ def row(activity) -> list:
     ]
 
 
-def _date(request, name):
-    value = request.GET.get(name, "")
+def _date(params, name):
+    value = params.get(name, "")
     if not value:
         return None
     day = parse_date(value) if len(value) == 10 else None
@@ -40,18 +38,19 @@ def _date(request, name):
     return day
 
 
-@login_required
-def activity_export(request):
+def build(user, scope, params) -> ListExport:
     """/activities/export.xlsx?kind=&area=&date_from=&date_to=."""
-    scope = scope_of(request)
-    kind = request.GET.get("kind", "")
+    kind = params.get("kind", "")
     if kind and kind not in ActivityKind.values:
         raise Http404
-    area = area_filter(scope, request.GET.get("area", ""))
+    area = area_filter(scope, params.get("area", ""))
     filters = {"kind": kind, "area": area.code if area else "",
-               "date_from": _date(request, "date_from"), "date_to": _date(request, "date_to")}
+               "date_from": _date(params, "date_from"), "date_to": _date(params, "date_to")}
     rows = selectors.activities_for(scope, **filters).select_related("area")
-    return xlsx_response(
-        request, kind=ExportKind.ACTIVITIES, title=_("服务活动"), columns=COLUMNS, rows=chunked(rows, row),
+    return ListExport(
+        kind=ExportKind.ACTIVITIES, title=_("服务活动"), columns=COLUMNS, rows=rows, row=row,
         scope=scope, area=area, filters=filters, date_from=filters["date_from"], date_to=filters["date_to"],
     )
+
+
+activity_export = export_view(build)

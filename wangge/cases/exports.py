@@ -3,15 +3,13 @@ Chinese headers, logged (wangge/web/exports.py does the writing and the logging)
 
 The reporter's phone is not exported: the list does not show it either.
 """
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.scope import scope_of
 from wangge.stats.models import ExportKind
-from wangge.web.exports import Column, area_filter, chunked, xlsx_response
+from wangge.web.exports import Column, ListExport, area_filter, export_view
 
 from . import selectors
 from .forms import FilterForm
@@ -37,25 +35,25 @@ def row(case) -> list:
     ]
 
 
-@login_required
-def case_export(request):
+def build(user, scope, params) -> ListExport:
     """/cases/export.xlsx?list=…&status=…: the list the page shows, every page of it."""
-    tab = request.GET.get("list") or "mine"
+    tab = params.get("list") or "mine"
     if tab not in TABS:
         raise Http404
-    scope = scope_of(request)
-    area = area_filter(scope, request.GET.get("area", ""))
-    form = FilterForm(request.GET, statuses=Status.choices, categories=selectors.categories(),
-                      areas=selectors.filter_areas(request.user))
+    area = area_filter(scope, params.get("area", ""))
+    form = FilterForm(params, statuses=Status.choices, categories=selectors.categories(),
+                      areas=selectors.filter_areas(user))
     if not form.is_valid():
         raise Http404
     try:
-        cases = selectors.search_cases(request.user, work_list="" if tab == "all" else tab, **form.cleaned_data)
+        cases = selectors.search_cases(user, work_list="" if tab == "all" else tab, **form.cleaned_data)
     except ValidationError:
         raise Http404
-    title = _("诉求列表（%(tab)s）") % {"tab": TABS[tab]}
-    return xlsx_response(
-        request, kind=ExportKind.CASES, title=title, columns=COLUMNS, rows=chunked(cases, row),
-        scope=scope, area=area, filters={"list": tab, **form.cleaned_data},
+    return ListExport(
+        kind=ExportKind.CASES, title=_("诉求列表（%(tab)s）") % {"tab": TABS[tab]}, columns=COLUMNS, rows=cases,
+        row=row, scope=scope, area=area, filters={"list": tab, **form.cleaned_data},
         date_from=form.cleaned_data.get("date_from"), date_to=form.cleaned_data.get("date_to"),
     )
+
+
+case_export = export_view(build)

@@ -1,14 +1,12 @@
 """Excel export of the visit records (走访记录): the list's filters, the user's scope,
 Chinese headers, logged (wangge/web/exports.py does the writing and the logging)."""
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.scope import scope_of
 from wangge.stats.models import ExportKind
-from wangge.web.exports import Column, area_filter, chunked, joined, xlsx_response
+from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
 from . import selectors
 from .forms import VisitFilterForm
@@ -35,12 +33,10 @@ def row(visit) -> list:
     ]
 
 
-@login_required
-def visit_export(request):
+def build(user, scope, params) -> ListExport:
     """/visits/export.xlsx?area=&kind=&needs=&date_from=&date_to=: the visits the list shows, every page."""
-    scope = scope_of(request)
-    area = area_filter(scope, request.GET.get("area", ""))
-    form = VisitFilterForm(request.GET, areas=[area] if area else [], kinds=Kind.choices)
+    area = area_filter(scope, params.get("area", ""))
+    form = VisitFilterForm(params, areas=[area] if area else [], kinds=Kind.choices)
     if not form.is_valid():
         raise Http404
     filters = {key: value for key, value in form.cleaned_data.items() if value}
@@ -48,8 +44,11 @@ def visit_export(request):
         visits = selectors.search_visits(scope, **filters)
     except ValidationError:
         raise Http404
-    return xlsx_response(
-        request, kind=ExportKind.VISITS, title=_("走访记录"), columns=COLUMNS, rows=chunked(visits, row),
+    return ListExport(
+        kind=ExportKind.VISITS, title=_("走访记录"), columns=COLUMNS, rows=visits, row=row,
         scope=scope, area=area, filters=filters,
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
     )
+
+
+visit_export = export_view(build)

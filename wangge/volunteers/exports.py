@@ -1,14 +1,12 @@
 """Excel export of the volunteers (志愿者) list: the list's filters, the user's scope,
 Chinese headers, logged (wangge/web/exports.py does the writing and the logging).
 Phones are not exported: the list does not show them either."""
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.scope import scope_of
 from wangge.stats.models import ExportKind
-from wangge.web.exports import Column, area_filter, chunked, joined, xlsx_response
+from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
 from . import selectors
 from .models import Skill
@@ -30,20 +28,20 @@ def row(volunteer) -> list:
     ]
 
 
-@login_required
-def volunteer_export(request):
+def build(user, scope, params) -> ListExport:
     """/volunteers/export.xlsx?skill=&q=&governance_partner=1&area=."""
-    scope = scope_of(request)
-    skill = request.GET.get("skill", "")
+    skill = params.get("skill", "")
     if skill and skill not in Skill.values:
         raise Http404
-    area = area_filter(scope, request.GET.get("area", ""))
-    partner_only = request.GET.get("governance_partner") == "1"
-    q = request.GET.get("q", "").strip()
+    area = area_filter(scope, params.get("area", ""))
+    partner_only = params.get("governance_partner") == "1"
+    q = params.get("q", "").strip()
     rows = selectors.volunteers_for(scope, area=area.code if area else "", skill=skill, q=q,
                                     governance_partner=True if partner_only else None).select_related("area")
-    return xlsx_response(
-        request, kind=ExportKind.VOLUNTEERS, title=_("志愿者"), columns=COLUMNS, rows=chunked(rows, row),
-        scope=scope, area=area,
+    return ListExport(
+        kind=ExportKind.VOLUNTEERS, title=_("志愿者"), columns=COLUMNS, rows=rows, row=row, scope=scope, area=area,
         filters={"skill": skill, "q": q, "governance_partner": partner_only, "area": area.code if area else ""},
     )
+
+
+volunteer_export = export_view(build)

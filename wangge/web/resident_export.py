@@ -7,19 +7,17 @@ reveal them (WANGGE_REVEAL_ROLES) may ask for them in full with ``full=1`` and a
 opening is in the personal-data access log (敏感信息查看记录) with that reason, exactly as
 opening it on the resident's page would be.
 """
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.scope import scope_of
 from wangge.people import services as people_services
 from wangge.people.models import SensitiveAccess
 from wangge.people.selectors import search_residents, tag_reader
 from wangge.stats.models import ExportKind
 
-from .exports import Column, area_filter, chunked, joined, xlsx_response
+from .exports import Column, ListExport, area_filter, export_view, joined
 from .rows import ResidentRow
 
 COLUMNS = [
@@ -30,14 +28,12 @@ COLUMNS = [
 ]
 
 
-@login_required
-def resident_export(request):
+def build(user, scope, params) -> ListExport | HttpResponseBadRequest:
     """/residents/export.xlsx?q=&tag=&area=[&full=1&reason=…]."""
-    scope = scope_of(request)
-    q, tag = (request.GET.get(key, "").strip() for key in ("q", "tag"))
-    area = area_filter(scope, request.GET.get("area", ""))
-    full = request.GET.get("full") == "1"
-    reason = request.GET.get("reason", "").strip()
+    q, tag = (params.get(key, "").strip() for key in ("q", "tag"))
+    area = area_filter(scope, params.get("area", ""))
+    full = params.get("full") == "1"
+    reason = params.get("reason", "").strip()
     if full and not scope.may_reveal:
         raise PermissionDenied(_("您的角色无权查看完整个人信息"))
     if full and len(reason) < 2:
@@ -51,18 +47,21 @@ def resident_export(request):
         shown = ResidentRow.of(resident, tags)
         id_number, phone = shown.id_number, shown.phone
         if full:
-            id_number = people_services.reveal(user=request.user, scope=scope, resident=resident,
+            id_number = people_services.reveal(user=user, scope=scope, resident=resident,
                                                field=SensitiveAccess.Field.ID_NUMBER, reason=reveal_reason)
             if resident.phone:
-                phone = people_services.reveal(user=request.user, scope=scope, resident=resident,
+                phone = people_services.reveal(user=user, scope=scope, resident=resident,
                                                field=SensitiveAccess.Field.PHONE, reason=reveal_reason)
         return [
             shown.name, shown.gender, resident.birth_date, shown.age, id_number, phone, shown.relation,
             shown.residence_type, shown.address, shown.area_code, joined(t.name for t in shown.tags), shown.note,
         ]
 
-    return xlsx_response(
-        request, kind=ExportKind.RESIDENTS, title=_("居民名单"), columns=COLUMNS, rows=chunked(residents, row),
+    return ListExport(
+        kind=ExportKind.RESIDENTS, title=_("居民名单"), columns=COLUMNS, rows=residents, row=row,
         scope=scope, area=area, full=full,
         filters={"q": q, "tag": tag, "area": area.code if area else "", "full": full, "reason": reason if full else ""},
     )
+
+
+resident_export = export_view(build)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import resident_export, views
+from . import export_tasks, export_views, resident_export, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,10 @@ urlpatterns = [
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("privacy/access-log/", views.access_log_page, name="access_log"),
     path("feedback/", views.feedback, name="feedback"),
+    re_path(rf"^exports/(?P<token>{export_tasks.TOKEN_PATTERN})/$", export_views.export_progress,
+            name="export_progress"),
+    re_path(rf"^exports/(?P<token>{export_tasks.TOKEN_PATTERN})/progress\.json$", export_views.export_progress_json,
+            name="export_progress_json"),
+    re_path(rf"^exports/(?P<token>{export_tasks.TOKEN_PATTERN})/download$", export_views.export_download,
+            name="export_download"),
 ]
