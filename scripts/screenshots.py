@@ -19,6 +19,9 @@ SHOTS = [
     # (account, path, file name, viewport)
     ("demo_grid", "/residents/?q=lyr", "resident-search.png", PHONE),
     ("demo_city", "/stats/220184/?from=2024-07-01&to=2025-06-30", "dashboard.png", DESKTOP),
+    ("demo_street", "/maps/220184001002/?from=2024-07-01&to=2025-06-30", "map.png", DESKTOP),
+    ("demo_city", "/stats/220184002001/briefing/?month=2025-06", "briefing.png", PHONE),
+    ("demo_street", "/projects/1/", "project.png", PHONE),
 ]
 
 
