@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import codes
 from .codes import Level
+from .county import InCounty, county_check
 
 
 class Area(models.Model):
@@ -77,7 +78,7 @@ class Estate(models.Model):
         return self.name
 
 
-class Building(models.Model):
+class Building(InCounty):
     """楼栋: a building, always inside one grid."""
 
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("网格"))
@@ -98,7 +99,12 @@ class Building(models.Model):
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
         constraints = [
-            models.UniqueConstraint(fields=["grid", "estate", "name"], name="building_unique_name_in_estate")
+            # The county last: the key stays unique per county (docs/scaling.md) and its index still serves
+            # lookups by grid alone.
+            models.UniqueConstraint(
+                fields=["grid", "estate", "name", "county_code"], name="building_unique_name_in_estate"
+            ),
+            county_check("building"),
         ]
 
     def __str__(self):
@@ -109,7 +115,7 @@ class Building(models.Model):
         super().save(*args, **kwargs)
 
 
-class Household(models.Model):
+class Household(InCounty):
     """户: one dwelling in a building, with its full postal address."""
 
     building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="households", verbose_name=_("楼栋"))
@@ -126,7 +132,10 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit", "room"], name="household_unique_room_in_building")
+            models.UniqueConstraint(
+                fields=["building", "unit", "room", "county_code"], name="household_unique_room_in_building"
+            ),
+            county_check("household"),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wangge.areas.codes import Level
+from wangge.areas.county import CountyQuerySet, InCounty, county_check
 
 from .states import ACTIVE, Action, Status
 
@@ -160,9 +161,11 @@ class CaseCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class Case(models.Model):
-    number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
-    tracking = models.CharField(_("查询码"), max_length=12, unique=True, editable=False)
+class Case(InCounty):
+    # Both are unique in the whole install (a counter per year, a code drawn until unused: services.py);
+    # the database keys them with the county, the form a table distributed by county can enforce.
+    number = models.CharField(_("编号"), max_length=20, editable=False)
+    tracking = models.CharField(_("查询码"), max_length=12, editable=False)
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("描述"), max_length=2000)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("分类"))
@@ -262,6 +265,10 @@ class Case(models.Model):
                 condition=Q(owner_partner_org__isnull=True) | Q(owner_kind=OwnerKind.PARTNER),
                 name="case_partner_org_only_when_partner",
             ),
+            # The county last: the unique indexes still serve lookups by number or tracking code alone.
+            models.UniqueConstraint(fields=["number", "county_code"], name="case_unique_number"),
+            models.UniqueConstraint(fields=["tracking", "county_code"], name="case_unique_tracking"),
+            county_check("case"),
         ]
 
     def __str__(self):
@@ -277,7 +284,7 @@ class Case(models.Model):
         return self.status in ACTIVE and self.deadline < timezone.now()
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(CountyQuerySet):
     """Events are history: rows are added, never changed or removed, not even in bulk."""
 
     def update(self, **kwargs):
@@ -287,8 +294,10 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("case events are append-only")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(InCounty):
     """One change of a case: who, when, from and to which status and level, to whom, why."""
+
+    county_from = "case"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("诉求"))
     seq = models.PositiveIntegerField(_("序号"))
@@ -313,7 +322,7 @@ class CaseEvent(models.Model):
         ordering = ["case", "seq"]
         verbose_name = _("诉求记录")
         verbose_name_plural = _("诉求记录")
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+        constraints = [models.UniqueConstraint(fields=["case", "seq", "county_code"], name="case_event_unique_seq")]
         # Escalations in a period (stats.figures.escalated).
         indexes = [models.Index(fields=["action", "created_at"], name="case_event_action_time")]
 
@@ -335,8 +344,10 @@ def photo_path(photo: "CasePhoto", filename: str) -> str:
     return f"cases/{photo.case.area_code[:6]}/{now:%Y/%m}/{uuid.uuid4().hex}.{photo.extension}"
 
 
-class CasePhoto(models.Model):
+class CasePhoto(InCounty):
     """A photo of a case, attached to the event it came with (before: report; after: handling)."""
+
+    county_from = "case"
 
     EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -357,8 +368,10 @@ class CasePhoto(models.Model):
         return self.EXTENSIONS[self.content_type]
 
 
-class Notification(models.Model):
+class Notification(InCounty):
     """An in-app notification (the bell): one user, usually about one case."""
+
+    county_from = "case"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
@@ -378,3 +391,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @classmethod
+    def county_without_parent(cls, notifications: list["Notification"]) -> None:
+        """A notification about no case (a care reminder, a help task gone unanswered) is filed
+        under its recipient's county: that of their first post, in code order."""
+        from wangge.accounts.models import Post
+
+        first: dict[int, str] = {}
+        posts = Post.objects.filter(user_id__in={n.user_id for n in notifications}).order_by("area_code")
+        for user_id, code in posts.values_list("user_id", "area_code"):
+            first.setdefault(user_id, code[:6])
+        for notification in notifications:
+            notification.county_code = first.get(notification.user_id, "")

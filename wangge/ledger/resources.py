@@ -32,6 +32,7 @@ from wangge.partners.models import Partner, ServicePoint
 from wangge.partners.selectors import partners_for, service_points_for
 from wangge.people.models import Resident
 from wangge.people.privacy import mask_id_number, mask_phone
+from wangge.people.selectors import by_id_numbers
 from wangge.volunteers import selectors as volunteer_selectors
 from wangge.volunteers import services as volunteer_services
 from wangge.volunteers.models import Skill, Volunteer
@@ -250,7 +251,7 @@ class VolunteerImporter(ServiceImporter):
     def residents(self, rows) -> dict[int, Resident]:
         """Residents named by a full ID number, by sheet row; unknown or out-of-scope ones are refused."""
         full = [row for row in rows if row.values.get("id_number") and "*" not in row.values["id_number"]]
-        by_id = Resident.objects.in_bulk({row.values["id_number"] for row in full}, field_name="id_number")
+        by_id = by_id_numbers(row.values["id_number"] for row in full)
         found = {}
         for row in full:
             resident = by_id.get(row.values["id_number"])

@@ -512,9 +512,10 @@ def _dependents(change: ImportChange, created: dict[str, set[int]]) -> list[str]
     """Rows of any app that now refer to a row this import created (other than its own)."""
     model = apps.get_model(change.model)
     problems = []
+    links = {f.remote_field.through for f in model._meta.many_to_many}
     for relation in model._meta.related_objects:
         related = relation.related_model
-        if related._meta.auto_created:
+        if related._meta.auto_created or related in links:
             # Link tables of many-to-many fields (a resident's tags) go with the row.
             continue
         lookup = relation.field.name
@@ -587,7 +588,8 @@ def _revert(change: ImportChange) -> None:
         for name in stamped:
             setattr(obj, name, now)
     if plain:
-        model._base_manager.bulk_update(list(objects.values()), sorted(plain) + stamped)
+        # The default manager: it keeps county_code with area_code (wangge.areas.county).
+        model._default_manager.bulk_update(list(objects.values()), sorted(plain) + stamped)
     for name, links in many.items():
         through, source, target = _links(model._meta.get_field(name))
         through.objects.filter(**{f"{source}__in": list(links)}).delete()

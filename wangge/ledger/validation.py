@@ -35,6 +35,7 @@ from wangge.people import validators
 from wangge.people.models import Relation, ResidenceType, Resident, Tag
 from wangge.people.names import pinyin_keys
 from wangge.people.privacy import mask_id_number, mask_phone
+from wangge.people.selectors import by_id_numbers
 
 from .columns import SPECS, TAG_SEPARATORS, choice_labels, choice_values
 from .models import ImportChange, Kind
@@ -588,7 +589,7 @@ class ResidentImporter(Importer):
     def existing(self, rows) -> dict[int, Resident]:
         """Stored residents by sheet row: by full ID number, or by a masked one and the name, in scope."""
         full = [r for r in rows if r.values.get("id_number") and "*" not in r.values["id_number"]]
-        by_id = Resident.objects.in_bulk([r.values["id_number"] for r in full], field_name="id_number")
+        by_id = by_id_numbers(r.values["id_number"] for r in full)
         found = {r.number: by_id[r.values["id_number"]] for r in full if r.values["id_number"] in by_id}
         masked = [r for r in rows if "*" in (r.values.get("id_number") or "")]
         if masked:

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.areas.county import InCounty, county_check
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -63,13 +65,15 @@ class Tag(models.Model):
             return today.replace(year=today.year - self.min_age, day=28)
 
 
-class Resident(models.Model):
+class Resident(InCounty):
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名全拼"), max_length=200, db_index=True, editable=False)
     name_initials = models.CharField(_("姓名首字母"), max_length=50, db_index=True, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    id_number = models.CharField(_("居民身份证号"), max_length=18, unique=True)
+    # Unique in the whole install (services refuse a number registered anywhere, ledger imports too); the
+    # database key is (id_number, county_code), the form a table distributed by county can enforce.
+    id_number = models.CharField(_("居民身份证号"), max_length=18)
     id_last4 = models.CharField(_("身份证号后四位"), max_length=4, db_index=True, editable=False)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     residence_type = models.CharField(
@@ -84,7 +88,9 @@ class Resident(models.Model):
         verbose_name=_("所在户"),
     )
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.HEAD)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name=_("重点人群"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, through="ResidentTag", related_name="residents", verbose_name=_("重点人群")
+    )
     area_code = models.CharField(_("所属区域代码"), max_length=15, db_index=True)
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -96,6 +102,10 @@ class Resident(models.Model):
         ordering = ["area_code", "name_pinyin", "id"]
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "county_code"], name="resident_unique_id_number"),
+            county_check("resident"),
+        ]
 
     def __str__(self):
         return self.name
@@ -106,7 +116,30 @@ class Resident(models.Model):
         return today.year - self.birth_date.year - before_birthday
 
 
-class SensitiveAccess(models.Model):
+class ResidentTag(InCounty):
+    """A resident's key-population tag: the link row of Resident.tags, filed under the resident's county.
+
+    Written by ``resident.tags.set()/add()`` and in bulk through the manager,
+    both of which take the county from the resident.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    county_from = "resident"
+
+    class Meta:
+        db_table = "people_resident_tags"
+        verbose_name = _("居民重点人群")
+        verbose_name_plural = _("居民重点人群")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "tag", "county_code"], name="resident_tag_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.resident_id}:{self.tag_id}"
+
+
+class SensitiveAccess(InCounty):
     """One opening of a resident's full ID number or phone: who, whose, when, why."""
 
     class Field(models.TextChoices):
@@ -126,3 +159,4 @@ class SensitiveAccess(models.Model):
         ordering = ["-at"]
         verbose_name = _("敏感信息查看记录")
         verbose_name_plural = _("敏感信息查看记录")
+        constraints = [county_check("sensitive_access")]

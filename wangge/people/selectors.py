@@ -108,3 +108,15 @@ def access_log(scope: Scope) -> QuerySet[SensitiveAccess]:
     if not scope.is_city_admin:
         return SensitiveAccess.objects.none()
     return scope.filter(SensitiveAccess).select_related("user", "resident")
+
+
+def by_id_numbers(numbers) -> dict[str, Resident]:
+    """Residents by full ID number, looked up in the whole install (not only the scope): an ID
+    number is registered once anywhere. The database keys residents by (id_number, county_code),
+    so this read, not a unique index, is what refuses a number registered in another county."""
+    numbers = list(dict.fromkeys(numbers))
+    found: dict[str, Resident] = {}
+    for start in range(0, len(numbers), 900):
+        for resident in Resident.objects.filter(id_number__in=numbers[start:start + 900]).order_by("pk"):
+            found.setdefault(resident.id_number, resident)
+    return found

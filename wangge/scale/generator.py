@@ -400,7 +400,7 @@ class _Generation:
         sink.write(Household, plan.households)
         sink.write(Resident, plan.residents)
         through = Resident.tags.through
-        sink.write(through, [through(resident_id=r.pk, tag_id=tag_ids[code])
+        sink.write(through, [through(resident_id=r.pk, tag_id=tag_ids[code], county_code=r.county_code)
                              for r, codes in plan.resident_tags for code in codes])
         self.counts.update(estates=len(plan.estates), buildings=len(plan.buildings),
                            households=len(plan.households), residents=len(plan.residents))

@@ -11,6 +11,8 @@ import datetime
 from django.db import connection, models
 from django.db.models import Max
 
+from wangge.areas.county import fill_county
+
 # Field types psycopg adapts by itself: their values go to COPY as they are.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.FloatField, models.BooleanField,
           models.DateField, models.AutoField, models.BigAutoField, models.SmallIntegerField,
@@ -32,11 +34,16 @@ class Sink:
         self._next[model] = start + len(objs)
 
     def write(self, model: type[models.Model], objs: list, *, assigned: bool = False) -> None:
-        """Insert ``objs`` (ids given here unless ``assigned``); foreign keys are read from the related objects."""
+        """Insert ``objs`` (ids given here unless ``assigned``); foreign keys are read from the related objects.
+
+        The county code is filled as the model's manager fills it (wangge.areas.county): from the area
+        code, or from the parent row, which must have been written (or filled) first."""
         if not objs:
             return
         if not assigned:
             self.assign_ids(model, objs)
+        if hasattr(model, "county_from"):
+            fill_county(model, objs)
         fields = [f for f in model._meta.concrete_fields]
         columns = [f.column for f in fields]
         now = datetime.datetime.now(datetime.timezone.utc)

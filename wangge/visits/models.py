@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wangge.areas.county import InCounty, county_check
+
 from . import care
 
 
@@ -93,7 +95,7 @@ class VisitPlan(models.Model):
         return [str(Weekday(d).label) for d in sorted(self.weekdays)]
 
 
-class Visit(models.Model):
+class Visit(InCounty):
     """One visit: to a household, or to a building, an estate or a public place.
 
     ``client_id`` is made by the phone before sending, so that an entry sent
@@ -102,7 +104,9 @@ class Visit(models.Model):
     never visited" and the per-building layer read one column.
     """
 
-    client_id = models.UUIDField(_("客户端编号"), unique=True)
+    # Unique with the county (the key a table distributed by county can enforce); a random UUID is unique
+    # anyway, and services look it up alone to answer a resend wherever it was recorded.
+    client_id = models.UUIDField(_("客户端编号"))
     household = models.ForeignKey(
         "areas.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="visits",
         verbose_name=_("户"),
@@ -143,6 +147,8 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(household__isnull=True) | Q(building__isnull=False), name="visit_household_has_building"
             ),
+            models.UniqueConstraint(fields=["client_id", "county_code"], name="visit_unique_client_id"),
+            county_check("visit"),
         ]
 
     def __str__(self):
@@ -242,7 +248,7 @@ class CarePolicy(models.Model):
         )
 
 
-class CareReminder(models.Model):
+class CareReminder(InCounty):
     """A reminder already sent: one per resident, due date and stage, so that
     running the reminder job twice a day does not ring twice."""
 
@@ -254,8 +260,9 @@ class CareReminder(models.Model):
     due_on = models.DateField()
     stage = models.CharField(max_length=8, choices=Stage.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
+    county_from = "resident"
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["resident", "due_on", "stage"], name="care_reminder_once"),
+            models.UniqueConstraint(fields=["resident", "due_on", "stage", "county_code"], name="care_reminder_once"),
         ]

@@ -8,6 +8,7 @@ never shown or changed in the admin, and a change to a resident goes through
 wangge.people.services so it is validated and indexed (pinyin, last 4 digits)
 like a change made anywhere else.
 """
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -81,12 +82,30 @@ class TagFilter(admin.SimpleListFilter):
         return with_tag(queryset, self.value()) if self.value() else queryset
 
 
+class ResidentAdminForm(forms.ModelForm):
+    """The key-population tags as a plain choice: Resident.tags has a link model of its own
+    (ResidentTag, filed under the resident's county), which the admin does not render."""
+
+    key_tags = forms.ModelMultipleChoiceField(
+        label=_("重点人群"), required=False,
+        # Derived tags (高龄老人) follow from the birth date and are never set by hand.
+        queryset=Tag.objects.filter(min_age__isnull=True),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["key_tags"].initial = list(self.instance.tags.filter(min_age__isnull=True))
+
+
 @admin.register(Resident, site=admin_site)
 class ResidentAdmin(ScopedAdmin):
     """Residents, masked. New residents are registered through the pages or the
     API, which derive gender and birth date from the ID number."""
 
-    EDITABLE = ("name", "residence_type", "household", "relation", "tags", "note")
+    EDITABLE = ("name", "residence_type", "household", "relation", "key_tags", "note")
+
+    form = ResidentAdminForm
 
     list_display = ("name", "gender", "masked_id_number", "masked_phone", "household", "area_code")
     list_filter = ("residence_type", "gender", TagFilter)
@@ -97,7 +116,7 @@ class ResidentAdmin(ScopedAdmin):
     raw_id_fields = ("household",)
     fields = (
         "name", "masked_id_number", "gender", "birth_date", "masked_phone",
-        "residence_type", "household", "relation", "area_code", "tags", "note",
+        "residence_type", "household", "relation", "area_code", "key_tags", "note",
     )
     readonly_fields = ("masked_id_number", "masked_phone", "gender", "birth_date", "area_code")
 
@@ -112,18 +131,12 @@ class ResidentAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "tags":
-            # Derived tags (高龄老人) follow from the birth date and are never set by hand.
-            kwargs["queryset"] = Tag.objects.filter(min_age__isnull=True)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in self.EDITABLE}
         if "household" in data:
             data["household"] = data["household"].pk if data["household"] else None
-        if "tags" in data:
-            data["tags"] = [tag.code for tag in data["tags"]]
+        if "key_tags" in data:
+            data["tags"] = [tag.code for tag in data.pop("key_tags")]
         people_services.update_resident(scope=scope_of(request), resident=obj, data=data)
 
     def save_related(self, request, form, formsets, change):

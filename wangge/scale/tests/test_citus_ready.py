@@ -6,13 +6,12 @@ that column? Citus can only enforce a unique key that contains the
 distribution column, and co-locates rows (so joins stay on one node) only when
 related tables are distributed by the same value.
 
-Today no large table meets it (see the report in GAPS): the tables carry
-``area_code`` (a grid's 15 digits, of which the county is a prefix) or
-nothing, and ``id_number``, ``number`` and ``tracking`` are unique city-wide.
-The test is an expected failure until the schema changes; it is strict, so
-that the day it passes the marker must go.
+Every large table carries ``county_code`` (kept right by wangge.areas.county,
+checked in test_county_code.py), and its unique keys include it:
+``id_number``, ``number``, ``tracking`` and ``client_id`` are unique with the
+county in the database, and unique in the whole install by the services.
+Primary keys are still ``id`` alone (docs/scaling.md, what remains).
 """
-import pytest
 from django.apps import apps
 from django.db import models
 
@@ -66,7 +65,5 @@ def test_the_large_tables_are_listed_and_exist():
         assert _model(label)._meta.db_table
 
 
-@pytest.mark.xfail(strict=True, reason="not Citus-ready yet: no large table has a county_code column; "
-                                       "see wangge/scale/tests/test_citus_ready.py gaps() and docs/scaling.md")
 def test_every_large_table_carries_the_county_code_in_its_unique_keys():
     assert gaps() == {}

@@ -45,7 +45,7 @@ def test_resident_search_does_not_take_a_full_id_number(town, admin):
 def test_resident_changes_go_through_the_service(town, admin):
     response = admin.post(f"/admin/people/resident/{town.liu.pk}/change/", {
         "name": "刘一瑞", "residence_type": "registered", "household": town.household.pk,
-        "relation": "head", "tags": [], "note": "",
+        "relation": "head", "key_tags": [], "note": "",
     })
     assert response.status_code == 302, response.content.decode()
     town.liu.refresh_from_db()

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wangge.accounts.scope import Scope
+from wangge.areas.codes import county_code
 from wangge.areas.models import Area, Building, Estate, Household
 from wangge.areas.services import household_address
 from wangge.ledger.columns import SPECS
@@ -35,7 +36,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲芬燕彬鑫斌宇浩凯健俊帆帅旭宁龙林欣雪婷"
 TAGS = ["独居老人", "空巢老人", "残疾人", "低保户", "退役军人", "老党员"]
 RAW_COLUMNS = ("name", "name_pinyin", "name_initials", "gender", "birth_date", "id_number", "id_last4", "phone",
-               "residence_type", "household_id", "relation", "area_code", "note", "created_at", "updated_at")
+               "residence_type", "household_id", "relation", "area_code", "county_code", "note", "created_at",
+               "updated_at")
 
 
 class Command(BaseCommand):
@@ -169,7 +171,7 @@ class Command(BaseCommand):
             full, initials = pinyin_keys(name)
             relation = "head" if n % RESIDENTS_PER_HOUSEHOLD == 0 else "child"
             yield (name, full, initials, gender, born, id_number, id_number[-4:], phone, "registered", pk, relation,
-                   code, "", now, now)
+                   code, county_code(code), "", now, now)
 
     def _raw_load(self, raw_rows: list[tuple]) -> str:
         columns = ", ".join(RAW_COLUMNS)
