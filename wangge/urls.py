@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 
 from wangge.api import api

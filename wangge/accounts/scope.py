@@ -33,7 +33,7 @@ class Scope:
     roles: frozenset[str] = frozenset()
 
     @classmethod
-    def for_user(cls, user) -> "Scope":
+    def for_user(cls, user) -> Scope:
         """The user's scope, computed once per request and cached on the user."""
         if user is None or not user.is_authenticated or not user.is_active:
             return cls.nothing()
@@ -47,11 +47,11 @@ class Scope:
         return scope
 
     @classmethod
-    def nothing(cls) -> "Scope":
+    def nothing(cls) -> Scope:
         return cls(codes=frozenset())
 
     @classmethod
-    def of(cls, *codes: str, roles=()) -> "Scope":
+    def of(cls, *codes: str, roles=()) -> Scope:
         """A scope over the given codes; for commands and tests."""
         return cls(codes=frozenset(_minimal(set(codes))), roles=frozenset(roles))
 

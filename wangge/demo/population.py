@@ -9,8 +9,8 @@ grandparents), so the demo data never contradicts itself.
 """
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from wangge.people.models import Relation, ResidenceType
 from wangge.people.validators import id_check_char

@@ -131,7 +131,7 @@ def _apply_place(scope, resident, data, creating, errors) -> None:
         return
     if "household" in data:
         resident.household = None
-    if "area" in data and data["area"]:
+    if data.get("area"):
         code = str(data["area"])
         if not scope.filter(Area).filter(code=code).exists():
             errors.setdefault("area", []).append(_("区域不存在，或不在您的管辖范围内"))

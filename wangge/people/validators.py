@@ -75,8 +75,7 @@ def normalize_phone(value: str) -> str:
     13904345678. A landline keeps the dash after its area code (0434-6212345).
     """
     value = re.sub(r"[\s()（）]", "", value or "")
-    if value.startswith("+86"):
-        value = value[3:]
+    value = value.removeprefix("+86")
     undashed = re.sub(r"[-－—]", "", value)
     if _MOBILE_RE.match(undashed):
         return undashed

@@ -79,7 +79,7 @@ class Size:
     streets: int
 
     @classmethod
-    def for_residents(cls, residents: int) -> "Size":
+    def for_residents(cls, residents: int) -> Size:
         households = max(1, round(residents / PEOPLE_PER_HOUSEHOLD))
         grids = max(1, round(households / GRID_HOUSEHOLDS))
         communities = math.ceil(grids / GRIDS_PER_COMMUNITY)
@@ -211,7 +211,7 @@ class CasePlanner(demo_cases.Planner):
     """The demo's case planner over ``years`` years before ``now``, for one community, without the article's cases."""
 
     def __init__(self, *, seed: str, now: datetime.datetime, years: int, places: _Places,
-                 offices: demo_cases.Offices, shared: "_Shared", quota: int):
+                 offices: demo_cases.Offices, shared: _Shared, quota: int):
         self.scale = 1.0
         self.now = demo_cases._second(now)
         self.rng = random.Random(seed)

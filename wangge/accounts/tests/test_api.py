@@ -1,5 +1,4 @@
 """Tokens, /me, and login throttling over the API."""
-import pytest
 
 from wangge.testing import PASSWORD
 
@@ -50,8 +49,8 @@ def test_passwords_are_hashed_with_argon2(db, settings):
     from wangge import settings as production
 
     settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
-    from wangge.testing import user
     from wangge.areas.models import Area
+    from wangge.testing import user
 
     worker = user("hashed", "grid_worker", Area.objects.create(code="220184", name="公主岭市"))
     assert worker.password.startswith("argon2")

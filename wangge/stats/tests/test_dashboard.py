@@ -28,7 +28,7 @@ def login(username):
 def figure_cells(html: str) -> dict[str, str]:
     """data-figure → (data-value when present, else the first number shown)."""
     cells = {}
-    for match in re.finditer(r'<dd data-figure="(\w+)"(?: data-value="([^"]*)")?>(.*?)</dd>', html, re.S):
+    for match in re.finditer(r'<dd data-figure="(\w+)"(?: data-value="([^"]*)")?>(.*?)</dd>', html, re.DOTALL):
         key, value, inner = match.groups()
         cells[key] = value if value is not None else re.search(r"[\d.]+|—", re.sub(r"<[^>]+>", " ", inner)).group()
     return cells
@@ -47,7 +47,7 @@ def test_the_dashboard_shows_the_apis_numbers(city, march, api_client):
     assert cells["households_visited"] == str(api["households_visited"])
     assert cells["avg_handling_hours"] == str(api["avg_handling_hours"])
     chart = json.loads(re.search(r'<script id="stats-chart-data" type="application/json">(.*?)</script>',
-                                 html, re.S).group(1))
+                                 html, re.DOTALL).group(1))
     assert chart["months"][-1] == "2026-03"
     assert chart["series"][0]["data"][-1] == api["cases_reported"]
 
