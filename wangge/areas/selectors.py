@@ -1,5 +1,7 @@
 """Reads of the area tree and the places in it. All take a Scope."""
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
 
@@ -20,6 +22,17 @@ def areas_for(scope: Scope, *, parent: str = "", level: str = "", q: str = "") -
 def root_areas(scope: Scope) -> QuerySet[Area]:
     """The top of what a user sees: the areas of their posts."""
     return scope.filter(Area).filter(code__in=scope.codes)
+
+
+def area_or_own(scope: Scope, code: str = "") -> Area:
+    """The area asked for (a 404 outside the scope), or without a code the user's first own
+    area (a 404 for a user who holds no area, such as partner staff)."""
+    if code:
+        return scope.get_or_404(Area, code=code)
+    root = root_areas(scope).first()
+    if root is None:
+        raise Http404(_("您没有负责的区域"))
+    return root
 
 
 def ancestors(area: Area) -> list[Area]:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import scope_of
 from wangge.areas.models import Area
-from wangge.areas.selectors import ancestors, areas_for, root_areas
+from wangge.areas.selectors import ancestors, area_or_own, areas_for
 from wangge.partners.circle import radius_m
 from wangge.partners.models import PointKind
 from wangge.stats.figures import period_asked
@@ -40,10 +40,7 @@ def _geojson(data: dict) -> JsonResponse:
 @login_required
 def map_home(request):
     """/maps/: the map of the user's own (first) area."""
-    roots = list(root_areas(scope_of(request)))
-    if not roots:
-        raise Http404(_("您没有负责的区域"))
-    return redirect("maps:area", code=roots[0].code)
+    return redirect("maps:area", code=area_or_own(scope_of(request)).code)
 
 
 @login_required

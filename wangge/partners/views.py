@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import Scope, scope_of
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
-from wangge.areas.selectors import areas_for, root_areas
+from wangge.areas.selectors import area_or_own, areas_for, root_areas
 from wangge.cases.selectors import categories
 from wangge.validation import form_status, put_errors, submit
 
@@ -28,16 +28,6 @@ from .forms import MemberForm, PartnerForm, PointForm
 from .models import PartnerKind, PointKind, ServicePoint
 
 PAGE_SIZE = 50
-
-
-def area_from(scope: Scope, code: str) -> Area:
-    """The area asked for, or the user's first own area; 404 outside the scope."""
-    if code:
-        return scope.get_or_404(Area, code=code)
-    root = root_areas(scope).first()
-    if root is None:
-        raise Http404(_("您没有负责的区域"))
-    return root
 
 
 def area_choices(scope: Scope, current: Area) -> list[Area]:
@@ -261,7 +251,7 @@ def point_switch(request, pk):
 @login_required
 def circle(request):
     scope = scope_of(request)
-    area = area_from(scope, request.GET.get("area", "").strip())
+    area = area_or_own(scope, request.GET.get("area", "").strip())
     gap_kind = request.GET.get("gap_kind", PointKind.CLINIC)
     if gap_kind not in PointKind.values:
         gap_kind = PointKind.CLINIC

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from wangge.accounts.scope import scope_of
 from wangge.areas.models import Area
-from wangge.areas.selectors import root_areas
+from wangge.areas.selectors import area_or_own
 
 from . import briefing, documents, export, services
 from .models import ExportKind
@@ -42,10 +42,7 @@ def _month(value: str | None) -> str:
 @login_required
 def briefing_home(request):
     """/stats/briefing/: the briefing of the user's own (first) area."""
-    roots = list(root_areas(scope_of(request)))
-    if not roots:
-        raise Http404(_("您没有负责的区域"))
-    return redirect("stats:briefing", code=roots[0].code)
+    return redirect("stats:briefing", code=area_or_own(scope_of(request)).code)
 
 
 @login_required

@@ -8,14 +8,14 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import scope_of
 from wangge.areas.models import Area
-from wangge.areas.selectors import ancestors, root_areas
+from wangge.areas.selectors import ancestors, area_or_own
 from wangge.cases.models import Source
 from wangge.visits.models import Kind
 
@@ -59,10 +59,7 @@ def drill_links(code: str, start: datetime.date, end: datetime.date) -> dict[str
 @login_required
 def dashboard_home(request):
     """/stats/: the dashboard of the user's own (first) area."""
-    roots = list(root_areas(scope_of(request)))
-    if not roots:
-        raise Http404(_("您没有负责的区域"))
-    return redirect("stats:dashboard", code=roots[0].code)
+    return redirect("stats:dashboard", code=area_or_own(scope_of(request)).code)
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import Scope, scope_of
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
-from wangge.areas.selectors import areas_for, buildings_for, households_for, root_areas
+from wangge.areas.selectors import area_or_own, areas_for, buildings_for, households_for, root_areas
 from wangge.cases.selectors import categories
 
 from . import selectors, services
@@ -44,16 +44,6 @@ def _day(value: str | None) -> datetime.date:
 
 def _page(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _area(scope: Scope, code: str) -> Area:
-    """The area asked for, or the user's own when they have one; 404 outside the scope."""
-    if code:
-        return scope.get_or_404(Area, code=code)
-    roots = list(root_areas(scope))
-    if not roots:
-        raise Http404(_("您没有负责的区域"))
-    return roots[0]
 
 
 def _area_choices(scope: Scope, current: Area) -> list[Area]:
@@ -173,7 +163,7 @@ def _say_recorded(request, recorded) -> None:
 @login_required
 def visit_list(request):
     scope = scope_of(request)
-    current = _area(scope, request.GET.get("area", "").strip())
+    current = area_or_own(scope, request.GET.get("area", "").strip())
     form = VisitFilterForm(request.GET or None, areas=_area_choices(scope, current), kinds=Kind.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     visits = selectors.search_visits(scope, **{k: v for k, v in filters.items() if v})
@@ -191,7 +181,7 @@ def visit_detail(request, pk):
 def care(request):
     """Care visits due today or overdue (or within the coming days), and per grid for staff above one."""
     scope = scope_of(request)
-    area = _area(scope, request.GET.get("area", "").strip())
+    area = area_or_own(scope, request.GET.get("area", "").strip())
     within = request.GET.get("within", "0")
     within = int(within) if within.isdigit() and int(within) <= 31 else 0
     today_ = timezone.localdate()
@@ -207,7 +197,7 @@ def care(request):
 @login_required
 def coverage(request):
     scope = scope_of(request)
-    area = _area(scope, request.GET.get("area", "").strip())
+    area = area_or_own(scope, request.GET.get("area", "").strip())
     end = _day(request.GET.get("to"))
     start = parse_date(request.GET.get("from") or "") or end - datetime.timedelta(days=29)
     if start > end:
@@ -249,7 +239,7 @@ def _layer(rows) -> dict | None:
 @login_required
 def blind_spots(request):
     scope = scope_of(request)
-    area = _area(scope, request.GET.get("area", "").strip())
+    area = area_or_own(scope, request.GET.get("area", "").strip())
     days = request.GET.get("days", str(STALE_DAYS))
     days = int(days) if days.isdigit() and 1 <= int(days) <= 3660 else STALE_DAYS
     stale = selectors.stale_households(scope, area=area.code, days=days, today=timezone.localdate())
