@@ -9,7 +9,6 @@ An upload of more than WANGGE_IMPORT_BACKGROUND_ROWS rows is checked, and later
 committed, by a background task (wangge.ledger.tasks, run by ``manage.py
 db_worker``) instead of in the web request; the page follows its progress.
 """
-import json
 import os
 import shutil
 import time
@@ -29,6 +28,7 @@ from wangge.accounts.roles import Role
 from wangge.accounts.scope import Scope
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
+from wangge.progress import read_progress, stalled, write_progress
 
 from . import resources, validation
 from .columns import SPECS
@@ -251,11 +251,6 @@ def start_commit(*, record: ImportRecord, scope: Scope, user, valid_only: bool) 
 
 
 # --- background checks and commits ---------------------------------------------------
-# A background run that has not reported progress for this long is taken for dead
-# (its worker was killed, or the machine went down): it is settled as interrupted.
-STALLED_AFTER_SECONDS = 10 * 60
-
-
 def _enqueue(record: ImportRecord, name: str) -> ImportRecord:
     from . import tasks
 
@@ -292,21 +287,14 @@ class ProgressFile:
             self.write(done, self.total or total)
 
     def write(self, done: int, total: int | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps({"phase": self.phase, "done": done, "total": total or self.total,
-                                       "at": time.time()}))
-        os.replace(partial, self.path)
+        write_progress(self.path, {"phase": self.phase, "done": done, "total": total or self.total})
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
 
     @staticmethod
     def read(record: ImportRecord) -> dict:
-        try:
-            return json.loads((upload_folder(record) / "progress.json").read_text())
-        except (OSError, ValueError):
-            return {}
+        return read_progress(upload_folder(record) / "progress.json") or {}
 
 
 def check_in_background(record_id: int) -> dict:
@@ -366,8 +354,7 @@ def settle_stalled(record: ImportRecord) -> ImportRecord:
     if record.status not in (ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING):
         return record
     progress = ProgressFile.read(record)
-    if progress.get("phase") in (ProgressFile.CHECKING, ProgressFile.WRITING) \
-            and time.time() - progress.get("at", 0) > STALLED_AFTER_SECONDS:
+    if progress.get("phase") in (ProgressFile.CHECKING, ProgressFile.WRITING) and stalled(progress):
         _interrupted(record, commit=record.status == ImportRecord.Status.COMMITTING)
         record.refresh_from_db()
     return record

@@ -20,7 +20,6 @@ for the minutes a street's 200,000 rows take: :func:`start_export` queues the
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import secrets
 import shutil
@@ -36,14 +35,13 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from wangge.accounts.scope import Scope
+from wangge.progress import read_progress, stalled, write_progress
 from wangge.stats.export import record_export
 
 from .exports import ListExport, about_sheet, chunked, clean_filters, export_area, file_name, write_workbook
 
 # A finished export (and its file) is kept for this many hours after the request.
 KEEP_HOURS = 24
-# A running export that has not reported progress for this long is taken for dead (its worker was killed).
-STALLED_AFTER_SECONDS = 10 * 60
 # Seconds between writes of the job file while rows are written.
 INTERVAL = 0.5
 
@@ -61,18 +59,11 @@ def folder_of(token: str) -> Path:
 
 
 def _read(token: str) -> dict | None:
-    try:
-        return json.loads((folder_of(token) / "job.json").read_text())
-    except (OSError, ValueError):
-        return None
+    return read_progress(folder_of(token) / "job.json")
 
 
 def _write(token: str, job: dict) -> None:
-    """Replace the job file at once (a reader never sees half of it)."""
-    path = folder_of(token) / "job.json"
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({**job, "at": time.time()}))
-    os.replace(partial, path)
+    write_progress(folder_of(token) / "job.json", job)
 
 
 def _expired(job: dict) -> bool:
@@ -186,7 +177,7 @@ def job_for(user, token: str) -> dict:
     job = _read(token)
     if job is None or job.get("user") != user.pk or _expired(job):
         raise Http404(_("没有这个导出，或已过期"))
-    if job.get("phase") == WRITING and time.time() - job.get("at", 0) > STALLED_AFTER_SECONDS:
+    if job.get("phase") == WRITING and stalled(job):
         job = {**job, "phase": FAILED, "message": _("导出中断（后台任务已停止），请重新导出")}
     return job
 

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from wangge.ledger import services, tasks
 from wangge.ledger.models import ImportChange, ImportRecord
 from wangge.people.models import Resident
+from wangge.progress import STALLED_AFTER_SECONDS
 from wangge.testing import SmallCity, signed_in
 
 from .conftest import new_id, write_sheet
@@ -204,7 +205,7 @@ def test_a_background_run_whose_worker_died_is_settled_as_interrupted(city, back
     stale = services.ProgressFile(record, services.ProgressFile.WRITING, total=ROWS)
     stale.write(2)
     data = json.loads(stale.path.read_text())
-    stale.path.write_text(json.dumps({**data, "at": time.time() - services.STALLED_AFTER_SECONDS - 1}))
+    stale.path.write_text(json.dumps({**data, "at": time.time() - STALLED_AFTER_SECONDS - 1}))
     status, answer = progress(gw, record)
     assert status == 200 and answer["running"] is False and answer["status"] == "previewed"
     record.refresh_from_db()
