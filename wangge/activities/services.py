@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
-from wangge.areas.models import Area
+from wangge.areas.selectors import area_field
 from wangge.cases import photos as photo_checks
 from wangge.cases.models import Category
 from wangge.partners.selectors import partners_for
@@ -63,18 +63,6 @@ def _check(activity: Activity, scope: Scope, data: dict, errors: dict) -> None:
         activity.category = None
 
 
-def _area(scope: Scope, code: str, errors: dict) -> Area | None:
-    code = (code or "").strip()
-    if not code:
-        errors["area"] = [_("请选择区域")]
-        return None
-    scope.require(code)
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
-    return area
-
-
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -91,7 +79,7 @@ def create_activity(*, scope: Scope, actor, data: dict) -> list[Activity]:
     create that many activities (the first on ``date``) sharing the ``series`` label
     (the title when none is given). Each later one starts with no participants."""
     errors: dict = {}
-    area = _area(scope, data.get("area"), errors)
+    area = area_field(scope, data.get("area"), errors)
     activity = Activity(area=area, created_by=actor, **{f: data[f] for f in FIELDS if data.get(f) is not None})
     _check(activity, scope, data, errors)
     links = _links(scope, data, errors)
@@ -122,7 +110,7 @@ def update_activity(*, scope: Scope, activity: Activity, data: dict) -> Activity
     scope.require(activity.area_code)
     errors: dict = {}
     if data.get("area"):
-        activity.area = _area(scope, data["area"], errors)
+        activity.area = area_field(scope, data["area"], errors)
     for name in FIELDS + ("series",):
         if data.get(name) is not None:
             setattr(activity, name, data[name])

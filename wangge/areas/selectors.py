@@ -35,6 +35,20 @@ def area_or_own(scope: Scope, code: str = "") -> Area:
     return root
 
 
+def area_field(scope: Scope, code, errors: dict, *, blank: str = "") -> Area | None:
+    """The area a form's ``area`` field names, for a service writing in it: a 404 outside
+    the scope; a missing (message ``blank``) or unknown code is put in ``errors["area"]``."""
+    code = (code or "").strip()
+    if not code:
+        errors["area"] = [blank or _("请选择区域")]
+        return None
+    scope.require(code)
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
+    return area
+
+
 def ancestors(area: Area) -> list[Area]:
     """From the city down to the area's parent, for breadcrumbs (names only leak upward)."""
     codes = []

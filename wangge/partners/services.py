@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
-from wangge.areas.models import Area
+from wangge.areas.selectors import area_field
 from wangge.cases.models import Category
 from wangge.validation import save_named
 
@@ -14,18 +14,6 @@ from .models import Partner, PartnerKind, PartnerMembership, PointKind, ServiceP
 
 PARTNER_FIELDS = ("name", "kind", "contact_name", "contact_phone", "address", "services", "is_active")
 POINT_FIELDS = ("name", "kind", "lat", "lng", "address", "opening_hours", "phone", "is_active")
-
-
-def _area(scope: Scope, code, errors: dict) -> Area | None:
-    code = (code or "").strip()
-    if not code:
-        errors["area"] = [_("请选择区域")]
-        return None
-    scope.require(code)
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
-    return area
 
 
 def _check_choice(value, choices, name: str, errors: dict):
@@ -47,7 +35,7 @@ def _categories(codes, errors: dict) -> list[Category]:
 # --- partners ------------------------------------------------------------------
 def create_partner(*, scope: Scope, data: dict) -> Partner:
     errors: dict = {}
-    area = _area(scope, data.get("area"), errors)
+    area = area_field(scope, data.get("area"), errors)
     partner = Partner(area=area, **{f: data[f] for f in PARTNER_FIELDS if f in data and data[f] is not None})
     _check_choice(partner.kind, PartnerKind, "kind", errors)
     categories = _categories(data.get("categories"), errors)
@@ -62,7 +50,7 @@ def update_partner(*, scope: Scope, partner: Partner, data: dict) -> Partner:
     scope.require(partner.area_code)
     errors: dict = {}
     if data.get("area"):
-        partner.area = _area(scope, data["area"], errors)
+        partner.area = area_field(scope, data["area"], errors)
     for name in PARTNER_FIELDS:
         if data.get(name) is not None:
             setattr(partner, name, data[name])
@@ -116,7 +104,7 @@ def _point_checks(point: ServicePoint, scope: Scope, partner_id, errors: dict) -
 
 def create_point(*, scope: Scope, data: dict) -> ServicePoint:
     errors: dict = {}
-    area = _area(scope, data.get("area"), errors)
+    area = area_field(scope, data.get("area"), errors)
     point = ServicePoint(area=area, **{f: data[f] for f in POINT_FIELDS if f in data and data[f] is not None})
     _point_checks(point, scope, data.get("partner"), errors)
     save_named(point, errors, duplicate=_("该区域已有同名服务点"))
@@ -127,7 +115,7 @@ def update_point(*, scope: Scope, point: ServicePoint, data: dict) -> ServicePoi
     scope.require(point.area_code)
     errors: dict = {}
     if data.get("area"):
-        point.area = _area(scope, data["area"], errors)
+        point.area = area_field(scope, data["area"], errors)
     for name in POINT_FIELDS:
         if data.get(name) is not None:
             setattr(point, name, data[name])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.scope import Scope
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
+from wangge.areas.selectors import area_field
 from wangge.cases import services as case_services
 from wangge.cases.models import Category
 from wangge.cases.selectors import case_in_scope, visible_cases
@@ -69,15 +70,8 @@ def _text(value, name: str, max_length: int, errors: dict, *, required: bool, me
 
 
 def _area(scope: Scope, code, errors: dict) -> Area | None:
-    code = (code or "").strip()
-    if not code:
-        errors["area"] = [_("请选择社区或街道")]
-        return None
-    scope.require(code)
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
-    elif area.level not in PROJECT_LEVELS:
+    area = area_field(scope, code, errors, blank=_("请选择社区或街道"))
+    if area is not None and area.level not in PROJECT_LEVELS:
         errors["area"] = [_("民生项目属于一个社区或街道")]
     return area
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.scope import OutOfScope, Scope
 from wangge.areas.codes import LEVEL_LENGTHS, Level
 from wangge.areas.models import Area, Household
+from wangge.areas.selectors import area_field
 from wangge.cases import notifications
 from wangge.people.models import Resident
 from wangge.validation import save_named
@@ -22,15 +23,8 @@ VOLUNTEER_FIELDS = ("name", "phone", "availability", "is_governance_partner", "i
 
 
 def _area(scope: Scope, code, errors: dict, *, community_or_above: bool = False) -> Area | None:
-    code = (code or "").strip()
-    if not code:
-        errors["area"] = [_("请选择区域")]
-        return None
-    scope.require(code)
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        errors["area"] = [_("未知区域：%(code)s") % {"code": code}]
-    elif community_or_above and len(code) > LEVEL_LENGTHS[Level.COMMUNITY]:
+    area = area_field(scope, code, errors)
+    if area is not None and community_or_above and len(area.code) > LEVEL_LENGTHS[Level.COMMUNITY]:
         errors["area"] = [_("志愿者登记在社区，请选择社区")]
     return area
 
