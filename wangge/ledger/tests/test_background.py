@@ -88,7 +88,7 @@ def test_a_large_upload_is_queued_and_the_page_follows_the_task(city, background
     assert status == 200 and answer["running"] and answer["phase"] == "queued" and answer["percent"] is None
     assert "排队中" in answer["text"]
     page = gw.get(f"/ledger/imports/{record.pk}/").content.decode()
-    assert f'data-progress-url="/ledger/imports/{record.pk}/progress.json"' in page and "ledger/progress.js" in page
+    assert f'data-progress-url="/ledger/imports/{record.pk}/progress.json"' in page and "wangge/progress.js" in page
     assert "<script>" not in page  # the CSP allows no inline script
 
     # The worker runs the check: progress moves batch by batch, then the preview is on the record.

@@ -97,7 +97,7 @@ def test_a_large_export_is_queued_and_the_page_follows_it_to_the_file(city, back
                                            "percent": None, "text": "排队中：等待后台任务开始（由 manage.py db_worker 运行）"})
     html = head.get(f"/exports/{token}/").content.decode()
     assert f'data-progress-url="/exports/{token}/progress.json"' in html and "<progress" in html
-    assert 'src="/static/ledger/progress.js"' in html and "<script>" not in html  # CSP: no inline script
+    assert 'src="/static/wangge/progress.js"' in html and "<script>" not in html  # CSP: no inline script
     assert not StatsExport.objects.exists()  # recorded when the file exists, not before
 
     assert export_tasks.write_export.call(token) == {"rows": 2}

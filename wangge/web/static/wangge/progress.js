@@ -1,4 +1,4 @@
-/* The progress bar of a large ledger upload, checked or imported in the background.
+/* The progress bar of a background job: a large ledger upload checked or imported, or a large export.
 
    The page carries a <progress data-progress-url> element; this script asks that
    URL (a small JSON answer: running, percent, text) every second and moves the
