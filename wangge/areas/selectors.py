@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
 
+from .codes import Level
 from .models import Area, Building, Estate, Household
 
 
@@ -22,6 +23,23 @@ def areas_for(scope: Scope, *, parent: str = "", level: str = "", q: str = "") -
 def root_areas(scope: Scope) -> QuerySet[Area]:
     """The top of what a user sees: the areas of their posts."""
     return scope.filter(Area).filter(code__in=scope.codes)
+
+
+def area_choices(scope: Scope, current: Area, *, with_current_children: bool = False) -> list[Area]:
+    """The areas an area picker offers: the user's own areas and their children, and ``current``.
+
+    With ``with_current_children`` the current area's children too, so that one can move down from any
+    level (the visits pages); without, the picker stays at the user's own two levels (the partners map)."""
+    options = []
+    for root in root_areas(scope):
+        options.append(root)
+        if root.level != Level.GRID:
+            options.extend(areas_for(scope, parent=root.code))
+    if with_current_children and current.level != Level.GRID:
+        options.extend(a for a in areas_for(scope, parent=current.code) if a not in options)
+    if current not in options:
+        options.append(current)
+    return options
 
 
 def area_or_own(scope: Scope, code: str = "") -> Area:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.scope import Scope, scope_of
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
-from wangge.areas.selectors import area_or_own, areas_for, root_areas
+from wangge.areas.selectors import area_choices, area_or_own, areas_for
 from wangge.cases.selectors import categories
 from wangge.validation import form_status, put_errors, submit
 
@@ -30,15 +30,6 @@ from .models import PartnerKind, PointKind, ServicePoint
 PAGE_SIZE = 50
 
 
-def area_choices(scope: Scope, current: Area) -> list[Area]:
-    options = []
-    for root in root_areas(scope):
-        options.append(root)
-        if root.level != Level.GRID:
-            options.extend(areas_for(scope, parent=root.code))
-    if current not in options:
-        options.append(current)
-    return options
 
 
 @login_required

@@ -20,10 +20,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import Scope, scope_of
+from wangge.accounts.scope import scope_of
 from wangge.areas.codes import Level
-from wangge.areas.models import Area
-from wangge.areas.selectors import area_or_own, areas_for, buildings_for, households_for, root_areas
+from wangge.areas.selectors import area_choices, area_or_own, areas_for, buildings_for, households_for
 from wangge.cases.selectors import categories
 
 from . import selectors, services
@@ -46,18 +45,6 @@ def _page(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _area_choices(scope: Scope, current: Area) -> list[Area]:
-    """The user's own areas, their children, and the current one's children, to move around."""
-    options = []
-    for root in root_areas(scope):
-        options.append(root)
-        if root.level != Level.GRID:
-            options.extend(areas_for(scope, parent=root.code))
-    if current.level != Level.GRID:
-        options.extend(a for a in areas_for(scope, parent=current.code) if a not in options)
-    if current not in options:
-        options.append(current)
-    return options
 
 
 def _entry_context(*, kinds, posted=None) -> dict:
@@ -164,7 +151,8 @@ def _say_recorded(request, recorded) -> None:
 def visit_list(request):
     scope = scope_of(request)
     current = area_or_own(scope, request.GET.get("area", "").strip())
-    form = VisitFilterForm(request.GET or None, areas=_area_choices(scope, current), kinds=Kind.choices)
+    form = VisitFilterForm(request.GET or None, areas=area_choices(scope, current, with_current_children=True),
+                           kinds=Kind.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     visits = selectors.search_visits(scope, **{k: v for k, v in filters.items() if v})
     return render(request, "visits/list.html", {"form": form, "page_obj": _page(request, visits),
@@ -187,7 +175,8 @@ def care(request):
     today_ = timezone.localdate()
     rows = selectors.care_due(scope, today=today_, area=area.code, within=within)
     return render(request, "visits/care.html", {
-        "area": area, "areas": _area_choices(scope, area), "within": within, "today": today_,
+        "area": area, "areas": area_choices(scope, area, with_current_children=True),
+        "within": within, "today": today_,
         "count": len(rows), "overdue": sum(1 for r in rows if r.due.overdue), "page_obj": _page(request, rows),
         "grids": selectors.care_by_grid(scope, area=area.code, today=today_) if area.level != Level.GRID else [],
     })
@@ -206,7 +195,8 @@ def coverage(request):
     today_ = timezone.localdate()
     unvisited = selectors.unvisited_buildings(scope, area=area.code)
     return render(request, "visits/coverage.html", {
-        "area": area, "areas": _area_choices(scope, area), "start": start, "end": end, "total": total,
+        "area": area, "areas": area_choices(scope, area, with_current_children=True),
+        "start": start, "end": end, "total": total,
         "children": selectors.coverage(scope, area.code, start, end, by_children=True),
         "stale_days": STALE_DAYS,
         "stale_count": selectors.stale_households(scope, area=area.code, days=STALE_DAYS, today=today_).count(),
@@ -244,7 +234,7 @@ def blind_spots(request):
     days = int(days) if days.isdigit() and 1 <= int(days) <= 3660 else STALE_DAYS
     stale = selectors.stale_households(scope, area=area.code, days=days, today=timezone.localdate())
     return render(request, "visits/blind_spots.html", {
-        "area": area, "areas": _area_choices(scope, area), "days": days, "page_obj": _page(request, stale),
+        "area": area, "areas": area_choices(scope, area, with_current_children=True), "days": days, "page_obj": _page(request, stale),
         "unvisited": selectors.unvisited_buildings(scope, area=area.code)[:200],
     })
 
