@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -327,7 +327,7 @@ def worklist(user, day: datetime.date, *, area: str = "") -> Worklist:
 def visits_for(scope: Scope) -> QuerySet[Visit]:
     return scope.filter(Visit).select_related(
         "household", "building", "building__estate", "estate", "recorded_by"
-    ).prefetch_related("visitors", "needs", "needs__category", "needs__case")
+    ).prefetch_related("visitors", Prefetch("needs", Need.objects.select_related("category__parent", "case")))
 
 
 def search_visits(
