@@ -7,9 +7,15 @@ password generator.PASSWORD) in the server's database. Each of
 ``--concurrency`` threads acts as one user, chosen round-robin from grid
 workers, community heads and the city administrator, and loops until the
 time is up over a realistic mix: 80 % reads (own case list, the office's
-queue, a resident search, the community's stats, the unread count), 20 %
-writes (a grid worker reports a case in their own grid; others read
-instead). Every request is timed from the client. A trivial endpoint
+queue, a resident search, the community's stats, the unread count) and 20 %
+writes for every role: a grid worker reports a case in their own grid or
+moves one of their own cases on (受理, 开始处置, 处置反馈); a community head
+opens a case of the office's queue and takes the first of its allowed
+actions that needs no more than a note (核查, 结案, 受理…), or reports one in a
+grid of the community when the queue offers none; the city administrator
+marks their notifications read. A 409 (someone, e.g. the escalation job,
+changed the case since it was listed) is counted as a conflict, the answer
+a client refreshes on, not as an error. Every request is timed from the client. A trivial endpoint
 (``GET /api/v1/categories``) is timed in a second phase as the baseline.
 Prints throughput, latency percentiles per kind and errors, the resident
 memory of the gunicorn workers before and after, and writes
@@ -121,27 +127,39 @@ def main():
         grid = grids[(i * 7919) % len(grids)]
         kind = ("grid", "grid", "grid", "head", "admin")[i % 5]
         username = {"grid": f"s{grid}_grid", "head": f"s{grid[:12]}_head", "admin": admin}[kind]
-        users.append({"kind": kind, "grid": grid, "token": token(setup, username)})
+        users.append({"kind": kind, "grid": grid, "username": username, "token": token(setup, username),
+                      "cases": [], "opened": None})
 
     rss_before = worker_rss()
     stop = time.monotonic() + args.seconds
-    samples, errors, lock = [], [], threading.Lock()
+    samples, errors, conflicts, lock = [], [], [], threading.Lock()
 
     def run(user, seed):
         http_ = Http(args.url)
         r = random.Random(seed)
         while time.monotonic() < stop:
-            kind, method, path, body = pick(r, user)
-            start = time.perf_counter()
-            try:
-                status, data = http_.request(method, path, body, token=user["token"])
-            except Exception as exc:  # noqa: BLE001 - every failure counts as an error
-                status, data = 0, repr(exc).encode()
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                samples.append((kind, elapsed))
+            for step in pick(r, user):
+                step = step(user) if callable(step) else step
+                if step is None:
+                    break  # nothing to act on
+                kind, method, path, body = step
+                start = time.perf_counter()
+                try:
+                    status, data = http_.request(method, path, body, token=user["token"])
+                except Exception as exc:  # noqa: BLE001 - every failure counts as an error
+                    status, data = 0, repr(exc).encode()
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    samples.append((kind, elapsed))
+                    if status == 409:
+                        conflicts.append(kind)
+                    elif status not in (200, 201):
+                        errors.append({"kind": kind, "status": status,
+                                       "body": data[:200].decode(errors="replace")})
+                if status in (200, 201):
+                    remember(user, kind, data)
                 if status not in (200, 201):
-                    errors.append({"kind": kind, "status": status, "body": data[:200].decode(errors="replace")})
+                    break  # the rest of a two-step write rests on this answer
 
     threads = [threading.Thread(target=run, args=(u, i)) for i, u in enumerate(users)]
     started = time.monotonic()
@@ -176,6 +194,8 @@ def main():
     result = {
         "seconds": round(elapsed, 1), "concurrency": args.concurrency, "requests": len(samples),
         "rps": round(len(samples) / elapsed, 1), "errors": len(errors), "error_examples": errors[:5],
+        "conflicts": len(conflicts),
+        "write_share": round(sum(1 for k, _ in samples if k in WRITES) / max(1, len(samples)), 3),
         "by_kind": {k: {"n": len(v), "rps": round(len(v) / elapsed, 1), "p50": pct(v, 50), "p95": pct(v, 95),
                         "p99": pct(v, 99), "mean": round(statistics.mean(v), 1)}
                     for k in kinds for v in [[ms for kk, ms in samples if kk == k]]},
@@ -187,7 +207,8 @@ def main():
     }
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"{result['requests']} requests in {result['seconds']} s at concurrency {args.concurrency}: "
-          f"{result['rps']} req/s, {result['errors']} errors")
+          f"{result['rps']} req/s, {result['errors']} errors, {result['conflicts']} conflicts (409), "
+          f"writes {result['write_share']:.0%}")
     print(f"{'kind':<16}{'n':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}")
     for k, f in result["by_kind"].items():
         print(f"{k:<16}{f['n']:>7}{f['rps']:>8}{f['p50']:>8}{f['p95']:>8}{f['p99']:>8}")
@@ -209,26 +230,73 @@ def _grid_codes(http_, admin_token):
 
 
 CATEGORIES = ("garbage", "street_light", "road_damage", "corridor_light", "noise", "parking")
+# Actions a client takes with a note alone, in the order a user would prefer them.
+SIMPLE_ACTIONS = ("verify", "close", "accept", "start", "handle")
+# What each role moves its own cases on with (a grid worker's handling steps).
+OWN_STEPS = {"reported": "accept", "accepted": "start", "in_progress": "handle"}
+WRITES = {"create_case", "transition", "mark_read"}
 
 
-def pick(r, user):
-    """(kind, method, path, body) of the next request of this user."""
-    draw = r.random()
+def pick(r, user) -> list:
+    """The next requests of this user: one read, or a write (for some writes, the read it rests on first)."""
     grid = user["grid"]
-    if draw < 0.2 and user["kind"] == "grid":
-        body = {"title": "巡查发现问题", "description": "负载测试：巡查发现的问题，请处理。", "category": r.choice(CATEGORIES),
-                "source": "patrol", "area": grid}
-        return "create_case", "POST", "/api/v1/cases", body
-    if draw < 0.45:
+    if r.random() < 0.2:
+        return write(r, user)
+    draw = r.random() / 0.8
+    if draw < 0.3125:
         params = {"list": "queue"} if user["kind"] != "grid" else {"list": "mine"}
-        return "case_list", "GET", "/api/v1/cases?" + urlencode(params), None
-    if draw < 0.65:
+        return [("case_list", "GET", "/api/v1/cases?" + urlencode(params), None)]
+    if draw < 0.5625:
         q = r.choice(("zh", "wang", "li", "lyr", "zhangwei", "wx"))
-        return "resident_search", "GET", "/api/v1/residents?" + urlencode({"q": q}), None
-    if draw < 0.8:
+        return [("resident_search", "GET", "/api/v1/residents?" + urlencode({"q": q}), None)]
+    if draw < 0.75:
         area = grid[:12] if user["kind"] != "grid" else grid
-        return "stats", "GET", "/api/v1/stats?" + urlencode({"area": area}), None
-    return "unread", "GET", "/api/v1/notifications/unread", None
+        return [("stats", "GET", "/api/v1/stats?" + urlencode({"area": area}), None)]
+    return [("unread", "GET", "/api/v1/notifications/unread", None)]
+
+
+def write(r, user) -> list:
+    """A write: a request, or a read and a function of its answer giving the request (or None)."""
+    if user["kind"] == "admin":
+        return [("mark_read", "POST", "/api/v1/notifications/read", {})]
+    if user["kind"] == "grid":
+        own = [c for c in user["cases"] if c["status"] in OWN_STEPS and c["owner"].get("username") == user["username"]]
+        if own and r.random() < 0.5:
+            case = own[0]
+            user["cases"].remove(case)
+            return [transition(case["number"], OWN_STEPS[case["status"]], case["version"])]
+        return [report(r, user["grid"])]
+    # A head opens a case of the office's queue, then acts on it (the action comes from the case's answer).
+    if user["cases"]:
+        case = user["cases"].pop(0)
+        return [("case_detail", "GET", f"/api/v1/cases/{case['number']}", None), act_on_opened]
+    return [report(r, user["grid"])]
+
+
+def report(r, grid):
+    body = {"title": "巡查发现问题", "description": "负载测试：巡查发现的问题，请处理。", "category": r.choice(CATEGORIES),
+            "source": "patrol", "area": grid}
+    return "create_case", "POST", "/api/v1/cases", body
+
+
+def transition(number, action, version):
+    return ("transition", "POST", f"/api/v1/cases/{number}/transitions",
+            {"action": action, "version": version, "note": "负载测试"})
+
+
+def act_on_opened(user):
+    """The first action of the opened case that needs only a note, if it offers one."""
+    case = user["opened"]
+    action = next((a for a in SIMPLE_ACTIONS if a in case.get("allowed_actions", [])), None)
+    return transition(case["number"], action, case["version"]) if action else None
+
+
+def remember(user, kind, data):
+    """Keep what the next write rests on: the cases of the last list, the case just opened."""
+    if kind == "case_list":
+        user["cases"] = json.loads(data).get("items", [])
+    elif kind == "case_detail":
+        user["opened"] = json.loads(data)
 
 
 if __name__ == "__main__":
