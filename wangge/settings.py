@@ -148,6 +148,18 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         # Refuse writes even if the URL names the primary by mistake.
         _options = DATABASES["replica"].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
+# psycopg's connection pool instead of persistent connections (DB_POOL=true, docs/configuration.md):
+# each process keeps DB_POOL_MIN_SIZE to DB_POOL_MAX_SIZE connections and lends one to each request.
+# Django refuses a pool beside persistent connections, so CONN_MAX_AGE becomes 0.
+if env_bool("DB_POOL", False):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database["CONN_MAX_AGE"] = 0
+            _database.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+                "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+                "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+            }
 DATABASE_ROUTERS = ["wangge.db.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -248,6 +260,9 @@ STATIC_URL = "static/"
 NPM_STATIC_FILES = {
     "echarts/echarts.min.js": PROJECT_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js",
     "leaflet/leaflet.js": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "leaflet.js",
+    # Referenced by leaflet.js and leaflet.css: the manifest storage (WANGGE_STATIC_MANIFEST) refuses a missing one.
+    "leaflet/leaflet.js.map": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "leaflet.js.map",
+    "leaflet/images/marker-icon.png": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "images" / "marker-icon.png",
     "leaflet/leaflet.css": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "leaflet.css",
     # leaflet.css draws the layer switcher's icon from these, relative to itself.
     "leaflet/images/layers.png": PROJECT_DIR / "node_modules" / "leaflet" / "dist" / "images" / "layers.png",
@@ -264,6 +279,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Hashed names (far-future caching by WhiteNoise) and pre-compressed copies of the static files.
+# scripts/serve turns it on. Off by default: pages then need the manifest that collectstatic writes,
+# which tests, bench/ and a development checkout do not have (docs/configuration.md).
+if env_bool("WANGGE_STATIC_MANIFEST", False) and not DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
