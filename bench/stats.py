@@ -2,8 +2,9 @@
 
     DATABASE_URL=postgres://… .venv/bin/python bench/stats.py [--samples 10] [--out bench/stats-results.json]
 
-For the whole city over the last 30 days and one community over the last 365 (both ending on the
-day of the latest case), times the endpoint as the city administrator through Django's test
+For the whole city over the 30 days up to today (the dashboard's default period, which the nightly
+care tallies cover: run ``manage.py care_tallies`` first, or pass --tallies) and one community over
+the 365 days up to the day of the latest case, times the endpoint as the city administrator through Django's test
 Client (in process, like bench/run.py), then each part of figures.compute on its own: the case
 counts, escalations, the breakdowns, the visit, care-visit and service figures. Reads only.
 """
@@ -34,7 +35,7 @@ from wangge.accounts.scope import Scope
 from wangge.cases.models import Case
 from wangge.people.models import Resident
 from wangge.scale import generator
-from wangge.stats import figures
+from wangge.stats import figures, tallies
 
 CITY = generator.CITY_CODE
 
@@ -61,6 +62,7 @@ def parts(scope: Scope, area: str, start: datetime.date, end: datetime.date) -> 
                                              figures.by_level(cases, p)),
         "visit_figures": lambda: figures.visit_figures(scope, area, p),
         "care_visit_figures": lambda: figures.care_visit_figures(scope, area, p),
+        "care, live (no tallies)": lambda: figures.care_live(scope, area, p),
         "service_figures+projects": lambda: (figures.service_figures(scope, area, p),
                                              figures.projects_completed(scope, area, p)),
     }
@@ -69,6 +71,7 @@ def parts(scope: Scope, area: str, start: datetime.date, end: datetime.date) -> 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--tallies", action="store_true", help="Run the nightly care tallies first (timed).")
     parser.add_argument("--out", default=str(ROOT / "bench" / "stats-results.json"))
     args = parser.parse_args()
     setup_test_environment()
@@ -85,16 +88,22 @@ def main():
     results = {"database": connection.vendor, "residents": residents, "cases": cases,
                "at": timezone.now().isoformat(timespec="seconds"), "figures": {}}
     print(f"{connection.vendor}: city {CITY}, {residents:,} residents, {cases:,} cases", file=sys.stderr)
-    for key, area, days in (("city_month", CITY, 30), ("community_year", community, 365)):
-        start = end - datetime.timedelta(days=days - 1)
-        url = f"/api/v1/stats?area={area}&from={start}&to={end}"
+    if args.tallies:
+        begin = time.perf_counter()
+        written = tallies.refresh()
+        results["tallies_job"] = {"ms": round((time.perf_counter() - begin) * 1000), "tallies": written}
+        print(f"care tallies job: {written:,} tallies in {results['tallies_job']['ms']:,} ms", file=sys.stderr)
+    today = timezone.localdate()
+    for key, area, days, last in (("city_month", CITY, 30, today), ("community_year", community, 365, end)):
+        start = last - datetime.timedelta(days=days - 1)
+        url = f"/api/v1/stats?area={area}&from={start}&to={last}"
 
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, response.status_code
 
         row = {"what": f"GET {url}", "endpoint": timed(get, args.samples), "parts": {}}
-        for name, fn in parts(scope, area, start, end).items():
+        for name, fn in parts(scope, area, start, last).items():
             row["parts"][name] = timed(fn, args.samples)
         results["figures"][key] = row
         print(f"\n{row['what']}\n  {'endpoint':28} p50 {row['endpoint']['p50']:9.1f} ms  max {row['endpoint']['max']:9.1f}")

@@ -380,6 +380,7 @@ class KeyResident:
     registered: datetime.date
     birth_date: datetime.date
     stored: tuple[str, ...]  # the resident's stored tags that have an active care policy
+    area_code: str = ""
 
 
 class CarePopulation:
@@ -388,10 +389,13 @@ class CarePopulation:
     tags read as people.selectors.tag_reader reads them (the stored ones, plus the derived ones
     whose age the resident has reached on the day asked about)."""
 
-    def __init__(self, scope: Scope, area: str, day: datetime.date):
+    def __init__(self, scope: Scope, area: str, day: datetime.date, *, only: Q | None = None):
+        """``only``: a further filter on the residents (the care tallies read some places live)."""
         self.rules = visit_selectors.care_rules()
         self.derived = [tag for tag in Tag.objects.filter(min_age__isnull=False) if tag.code in self.rules]
         residents = scope.filter(Resident).filter(area_code__startswith=area, household__isnull=False)
+        if only is not None:
+            residents = residents.filter(only)
         # Key on ``day`` includes the key residents of every earlier day: a derived tag (高龄老人),
         # once reached, stays; stored tags are not dated.
         self.key = visit_selectors.key_residents(residents, day).order_by()
@@ -402,9 +406,10 @@ class CarePopulation:
         for pk, code in through.iterator(chunk_size=10_000):
             stored.setdefault(pk, []).append(code)
         tz = timezone.get_current_timezone()
-        rows = self.key.values_list("pk", "household_id", TruncDate("created_at", tzinfo=tz), "birth_date")
-        self.people = [KeyResident(household, registered, born, tuple(stored.get(pk, ())))
-                       for pk, household, registered, born in rows.iterator(chunk_size=10_000)]
+        rows = self.key.values_list("pk", "household_id", TruncDate("created_at", tzinfo=tz), "birth_date",
+                                    "area_code")
+        self.people = [KeyResident(household, registered, born, tuple(stored.get(pk, ())), code)
+                       for pk, household, registered, born, code in rows.iterator(chunk_size=10_000)]
         self._cache: dict[tuple, list[care.Rule]] = {}
         self._latest: dict[datetime.date, list[tuple[str, datetime.date]]] = {}
 
@@ -420,12 +425,15 @@ class CarePopulation:
             found = self._cache[key] = [self.rules[code] for code in (*person.stored, *derived)]
         return found
 
-    def last_visits(self, before: datetime.datetime) -> dict[int, datetime.date]:
+    def last_visits(self, before: datetime.datetime, *, upto: int | None = None) -> dict[int, datetime.date]:
         """Each key household's latest home visit, call or chat before ``before`` (as
-        visits.selectors.last_visit_at), by local date."""
+        visits.selectors.last_visit_at), by local date; ``upto``: only visits recorded up to that id."""
         rows = Visit.objects.filter(
             household__in=self.key.values("household_id"), kind__in=PEOPLE_KINDS, visited_at__lt=before
-        ).order_by().values("household_id").annotate(last=Max("visited_at")).values_list("household_id", "last")
+        ).order_by()
+        if upto is not None:
+            rows = rows.filter(pk__lte=upto)
+        rows = rows.values("household_id").annotate(last=Max("visited_at")).values_list("household_id", "last")
         return {household: visit_selectors.local_date(moment) for household, moment in rows.iterator(chunk_size=10_000)}
 
 
@@ -440,43 +448,75 @@ def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
     * care_overdue_now (关爱走访超期人数): a snapshot, not bound to the period: key residents whose
       care visit is overdue today (the care list's 已超期: visits.selectors.care_due with
       ``overdue_only``, counted here from plain values; a test holds the two equal).
+
+    Read from the care tallies where they hold (wangge/stats/tallies.py: per place, precomputed
+    nightly for the usual periods, each checked against every change since), live elsewhere.
     """
-    today = timezone.localdate(p.now)
-    end = min(p.date_to, today - ONE_DAY)
-    population = CarePopulation(scope, area, today)
-    due = on_time = 0
-    if end >= p.date_from and population.people:
-        visits: dict[int, list[datetime.date]] = {}
-        begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
-        rows = scope.filter(Visit).filter(
-            area_code__startswith=area, household__isnull=False, kind__in=PEOPLE_KINDS,
-            visited_at__gte=begin, visited_at__lt=finish,
-        ).order_by().values_list("household_id", "visited_at")
-        for household, moment in rows.iterator(chunk_size=10_000):
-            visits.setdefault(household, []).append(visit_selectors.local_date(moment))
-        for days in visits.values():
-            days.sort()
-        for person in population.people:
-            applying = population.rules_on(person, end)
-            if not applying:
-                continue
-            for _day, done in care_dues(applying, visits=visits.get(person.household, []),
-                                        registered=person.registered, start=p.date_from, end=end):
-                due += 1
-                on_time += done
-    _begin, end_of_today = visit_selectors.day_bounds(today)
-    last = population.last_visits(end_of_today)
-    overdue = 0
-    for person in population.people:
-        next_due = care.next_due(population.rules_on(person, today), last=last.get(person.household),
-                                 registered=person.registered, today=today)
-        overdue += next_due is not None and next_due.overdue
+    from wangge.stats import tallies
+
+    due, on_time, overdue = tallies.care_counts(scope, area, p)
     return {
         "care_visits_due": due,
         "care_visits_on_time": on_time,
         "care_on_time_rate": ratio(on_time, due),
         "care_overdue_now": overdue,
     }
+
+
+def care_by_place(scope: Scope, area: str, p: Period, *, only: Q | None = None,
+                  population: CarePopulation | None = None) -> dict[str, list[int]]:
+    """The care figures computed live, per resident's area code: ``{code: [due, on_time, overdue]}``
+    (the definitions are care_visit_figures'). ``only`` restricts the residents further."""
+    today = timezone.localdate(p.now)
+    end = min(p.date_to, today - ONE_DAY)
+    population = population or CarePopulation(scope, area, today, only=only)
+    out: dict[str, list[int]] = {}
+    if end >= p.date_from and population.people:
+        visits: dict[int, list[datetime.date]] = {}
+        begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
+        rows = scope.filter(Visit).filter(
+            area_code__startswith=area, household__isnull=False, kind__in=PEOPLE_KINDS,
+            visited_at__gte=begin, visited_at__lt=finish,
+        ).filter(household__in=population.key.values("household_id"))
+        # Days, not moments: care_dues compares days only, so a day visited twice counts as once.
+        day = TruncDate("visited_at", tzinfo=timezone.get_current_timezone())
+        rows = rows.order_by().values_list("household_id", day).distinct()
+        for household, visited_on in rows.iterator(chunk_size=10_000):
+            visits.setdefault(household, []).append(visited_on)
+        for days in visits.values():
+            days.sort()
+        for person in population.people:
+            applying = population.rules_on(person, end)
+            if not applying:
+                continue
+            counts = out.setdefault(person.area_code, [0, 0, 0])
+            for _day, done in care_dues(applying, visits=visits.get(person.household, []),
+                                        registered=person.registered, start=p.date_from, end=end):
+                counts[0] += 1
+                counts[1] += done
+    for code, n in overdue_by_place(population, today).items():
+        out.setdefault(code, [0, 0, 0])[2] += n
+    return out
+
+
+def overdue_by_place(population: CarePopulation, today: datetime.date, *, upto: int | None = None) -> dict[str, int]:
+    """Key residents overdue today, per area code (``upto``: as if only the visits recorded up to
+    that id existed)."""
+    _begin, end_of_today = visit_selectors.day_bounds(today)
+    last = population.last_visits(end_of_today, upto=upto)
+    out: dict[str, int] = {}
+    for person in population.people:
+        next_due = care.next_due(population.rules_on(person, today), last=last.get(person.household),
+                                 registered=person.registered, today=today)
+        if next_due is not None and next_due.overdue:
+            out[person.area_code] = out.get(person.area_code, 0) + 1
+    return out
+
+
+def care_live(scope: Scope, area: str, p: Period) -> tuple[int, int, int]:
+    """(due, on time, overdue now) of the whole area, computed live."""
+    found = care_by_place(scope, area, p)
+    return tuple(sum(c[i] for c in found.values()) for i in range(3))
 
 
 # --- services: activities, volunteers, projects ----------------------------------------------

@@ -112,3 +112,45 @@ class Course(models.Model):
     def save(self, *args, **kwargs):
         self.area_code = self.area.code
         super().save(*args, **kwargs)
+
+
+class CareTally(models.Model):
+    """关爱走访 figures of the key residents registered at one area code (exactly that code: a grid,
+    or a community for residents placed there), over one period, as of one day. Precomputed by the
+    nightly job (wangge.stats.tallies.refresh) for the usual periods; figures.care_visit_figures
+    sums them where they still hold and reads the rest live (see tallies.py for when a tally no
+    longer holds). Not part of any record: deleting them all only makes the figures slower."""
+
+    area_code = models.CharField(_("区域代码"), max_length=15)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    as_of = models.DateField(_("计算日"))
+    due = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    # What the tally was computed from: the place's and the policies' CareStamp versions, the last
+    # visit, tag link and resident ids then; and whether the households' visits all lie in the place.
+    version = models.PositiveIntegerField(default=0)
+    policies = models.PositiveIntegerField(default=0)
+    last_visit = models.BigIntegerField(default=0)
+    last_tag = models.BigIntegerField(default=0)
+    last_resident = models.BigIntegerField(default=0)
+    mixed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("关爱走访预汇总")
+        verbose_name_plural = _("关爱走访预汇总")
+        constraints = (
+            models.UniqueConstraint(fields=("as_of", "date_from", "date_to", "area_code"), name="care_tally_once"),
+        )
+
+
+class CareStamp(models.Model):
+    """A version per area code, raised in the same transaction as any change that can alter the
+    care figures of residents registered there (visits edited or deleted, visits entered late,
+    residents and their tags changed); ``""`` is raised when care policies or tags change. A tally
+    computed at another version no longer holds."""
+
+    area_code = models.CharField(max_length=15, unique=True)
+    version = models.PositiveIntegerField(default=0)

@@ -26,9 +26,10 @@ from wangge.cases.states import Status
 from wangge.people.models import Resident, Tag
 from wangge.people.selectors import residents_for, tag_reader
 from wangge.scale import generator
-from wangge.stats import figures
+from wangge.stats import figures, tallies
+from wangge.stats.models import CareTally
 from wangge.visits import selectors as visit_selectors
-from wangge.visits.models import PEOPLE_KINDS, Visit
+from wangge.visits.models import PEOPLE_KINDS, CarePolicy, Visit
 
 UNTIL = datetime.date(2026, 3, 18)
 D = datetime.timedelta
@@ -225,3 +226,132 @@ def test_on_the_hand_made_month_too(city, march, now):
                            (datetime.date(2026, 2, 1), datetime.date(2026, 4, 15))):
             p = figures.Period.of(start, end, now)
             assert fast_case_counts(scope, area, p) == plain_case_counts(scope, area, p)
+
+
+# --- the care tallies (wangge/stats/tallies.py) --------------------------------------------------
+def assert_care_equal(scope, periods):
+    for area in areas():
+        for start, end in periods:
+            p = figures.Period.of(start, end, NOW)
+            assert figures.care_visit_figures(scope, area, p) == plain_care(scope, area, p), (area, start, end)
+
+
+def tallied_periods():
+    return tallies.periods(UNTIL)
+
+
+def a_visit(rng, household, moment, kind="home"):
+    worker = User.objects.filter(username__startswith=generator.ACCOUNT_PREFIX).first()
+    return Visit(client_id=uuid.UUID(int=rng.getrandbits(128)), household=household, building=household.building,
+                 area_code=household.area_code, visited_at=moment, kind=kind, recorded_by=worker)
+
+
+def key_households(rng, n, area=generator.CITY_CODE):
+    residents = visit_selectors.key_residents(
+        Resident.objects.filter(area_code__startswith=area, household__isnull=False), UNTIL)
+    households = sorted({r.household for r in residents.select_related("household__building")}, key=lambda h: h.pk)
+    return rng.sample(households, n)
+
+
+def held(scope):
+    """The places whose tallies of the default period hold for the city."""
+    found = tallies.holding(scope, generator.CITY_CODE, figures.Period.of(*tallied_periods()[0], NOW))
+    return set(found[0]) if found else set()
+
+
+@pytest.mark.django_db
+class TestTheCareTallies:
+    """The nightly tallies, summed with the places read live, give exactly the live figures: right
+    after the job, and after every kind of change made since, through the models (signals) or in
+    bulk (no signals)."""
+
+    def test_the_job_tallies_every_place(self, tiny_city):
+        with transaction.atomic():
+            written = tallies.refresh(NOW)
+            assert written == CareTally.objects.filter(as_of=UNTIL).count() > 0
+            assert CareTally.objects.filter(as_of=UNTIL, due__gt=0).exists()
+            assert CareTally.objects.filter(as_of=UNTIL, overdue__gt=0).exists()
+            transaction.set_rollback(True)
+
+    def test_right_after_the_job(self, tiny_city):
+        scope = Scope.of(generator.CITY_CODE)
+        with transaction.atomic():
+            tallies.refresh(NOW)
+            p = figures.Period.of(*tallied_periods()[0], NOW)
+            valid, others, today_visits, _last = tallies.holding(scope, generator.CITY_CODE, p)
+            assert len(valid) > 3 and not others and not today_visits  # every place from its tally
+            assert_care_equal(scope, tallied_periods() + list(PERIODS))
+            transaction.set_rollback(True)
+
+    def test_after_visits_of_today_in_bulk(self, tiny_city):
+        """Visits of today recorded since the job change who is overdue now, nothing else: the
+        tallies hold and care_overdue_now is corrected for those households."""
+        scope = Scope.of(generator.CITY_CODE)
+        rng = random.Random(21)
+        with transaction.atomic():
+            tallies.refresh(NOW)
+            before = figures.care_visit_figures(scope, generator.CITY_CODE, figures.Period.of(*tallied_periods()[0], NOW))
+            Visit.objects.bulk_create([a_visit(rng, h, NOW - D(hours=rng.randint(0, 8))) for h in key_households(rng, 40)])
+            after = figures.care_visit_figures(scope, generator.CITY_CODE, figures.Period.of(*tallied_periods()[0], NOW))
+            assert after["care_overdue_now"] < before["care_overdue_now"]
+            found = tallies.holding(scope, generator.CITY_CODE, figures.Period.of(*tallied_periods()[0], NOW))
+            assert found[0] and not found[1] and found[2]  # all tallies hold; overdue corrected for 40 households
+            assert_care_equal(scope, tallied_periods())
+            transaction.set_rollback(True)
+
+    def test_after_late_visits_edits_and_deletions(self, tiny_city):
+        scope = Scope.of(generator.CITY_CODE)
+        rng = random.Random(22)
+        with transaction.atomic():
+            tallies.refresh(NOW)
+            everywhere = held(scope)
+            households = key_households(rng, 60, area=areas()[3])  # in one grid: the others' tallies hold
+            # late entries, in bulk (no signals) and one by one
+            Visit.objects.bulk_create([a_visit(rng, h, NOW - D(days=rng.randint(1, 60))) for h in households[:20]])
+            for h in households[20:30]:
+                a_visit(rng, h, NOW - D(days=rng.randint(1, 60))).save()
+            assert_care_equal(scope, tallied_periods())
+            assert set() < held(scope) < everywhere
+            # edited: moved back in time, to another household, made a patrol; and deleted
+            old = list(Visit.objects.filter(household__in=households[30:], kind__in=PEOPLE_KINDS).order_by("pk")[:30])
+            for visit in old[:10]:
+                visit.visited_at -= D(days=rng.randint(1, 40))
+                visit.save()
+            for visit, h in zip(old[10:15], households[:5]):
+                visit.household, visit.building, visit.area_code = h, h.building, h.area_code
+                visit.save()
+            for visit in old[15:20]:
+                visit.kind = "patrol"
+                visit.household = None
+                visit.save()
+            Visit.objects.filter(pk__in=[v.pk for v in old[20:]]).delete()
+            assert_care_equal(scope, tallied_periods())
+            assert set() < held(scope) < everywhere
+            transaction.set_rollback(True)
+
+    def test_after_tags_residents_and_policies_change(self, tiny_city):
+        scope = Scope.of(generator.CITY_CODE)
+        rng = random.Random(23)
+        with transaction.atomic():
+            tallies.refresh(NOW)
+            alone, nest = Tag.objects.get(code="living_alone"), Tag.objects.get(code="empty_nest")
+            people = list(Resident.objects.filter(area_code__startswith=generator.CITY_CODE, household__isnull=False)
+                          .order_by("pk"))
+            for resident in rng.sample(people, 15):
+                resident.tags.add(alone)
+            for resident in rng.sample(people, 15):
+                resident.tags.remove(*resident.tags.all())
+            ResidentTag = Resident.tags.through
+            ResidentTag.objects.bulk_create([ResidentTag(resident_id=r.pk, tag_id=nest.pk)
+                                             for r in rng.sample(people, 15) if not r.tags.filter(pk=nest.pk).exists()])
+            assert_care_equal(scope, tallied_periods())
+            households = key_households(rng, 10)
+            for resident, household in zip(rng.sample(people, 10), households):
+                resident.household, resident.area_code = household, household.area_code
+                resident.save()
+            assert_care_equal(scope, tallied_periods())
+            policy = CarePolicy.objects.get(tag=nest)
+            policy.interval_days = 14
+            policy.save()
+            assert_care_equal(scope, tallied_periods())
+            transaction.set_rollback(True)
