@@ -36,6 +36,7 @@ import threading
 import time
 from pathlib import Path
 from unittest import mock
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -93,44 +94,61 @@ def profile_create(args):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from wangge.accounts.models import User
+    from wangge.accounts.models import ApiToken, User
 
     setup_test_environment()
     user = User.objects.filter(username__startswith=f"s{CITY}", username__endswith="_grid").order_by("username")[7]
     grid = user.username[1:-5]
     client = Client()
-    client.force_login(user)
+    headers = {}
+    if args.auth == "session":
+        client.force_login(user)
+    else:  # a bearer token, as the HTTP benchmark and the app use the API
+        raw = f"profile-create-{os.getpid()}"
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
 
     def body(i):
         return {"title": "巡查发现问题", "description": "基准测试：巡查发现的问题。", "source": "patrol",
                 "category": CATEGORIES[i % len(CATEGORIES)], "area": grid}
 
     def post(i):
-        response = client.post("/api/v1/cases", body(i), content_type="application/json")
+        response = client.post("/api/v1/cases", body(i), content_type="application/json", **headers)
         assert response.status_code == 201, response.content[:300]
 
-    with transaction.atomic():
-        post(0)  # warm up
-        with CaptureQueriesContext(connection) as queries:
-            post(1)
-        print(f"queries of one report: {len(queries)}")
-        for q in queries.captured_queries:
-            print(f"  {q['time']:>6} {q['sql'][:150]}")
+    def trivial(_i):
+        assert client.get("/api/v1/categories").status_code == 200
+
+    def timed(request, n):
         times, cpu = [], []
-        for i in range(args.n):  # unprofiled: wall and CPU time of this process
+        for i in range(n):
             start, start_cpu = time.perf_counter(), time.process_time()
-            post(i)
+            request(i)
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
+        times.sort()
+        return (f"wall mean {statistics.mean(times):.1f} ms, p50 {times[len(times) // 2]:.1f} ms, "
+                f"p95 {times[int(len(times) * 0.95)]:.1f} ms; CPU of this process mean {statistics.mean(cpu):.2f} ms")
+
+    with transaction.atomic():
+        if args.auth != "session":
+            ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw),
+                                    expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1))
+        post(0)  # warm up
+        trivial(0)
+        with CaptureQueriesContext(connection) as queries:
+            post(1)
+        print(f"queries of one report ({args.auth}): {len(queries)}")
+        for q in queries.captured_queries:
+            print(f"  {q['time']:>6} {q['sql'][:args.sql_width]}")
+        for _round in range(args.rounds):  # unprofiled: wall and CPU time of this process, alternating
+            print(f"{args.n} reports in process: {timed(post, args.n)}")
+            print(f"{args.n} trivial requests (GET /api/v1/categories): {timed(trivial, args.n)}")
         profiler = cProfile.Profile(time.process_time)  # where this process's CPU goes
         for i in range(args.n):
             profiler.enable()
             post(i)
             profiler.disable()
         transaction.set_rollback(True)
-    times.sort()
-    print(f"{args.n} reports in process: wall mean {statistics.mean(times):.1f} ms, p50 {times[len(times) // 2]:.1f} "
-          f"ms, p95 {times[int(len(times) * 0.95)]:.1f} ms; CPU of this process mean {statistics.mean(cpu):.1f} ms")
     stats = pstats.Stats(profiler)
     stats.sort_stats(args.sort).print_stats(args.top)
 
@@ -182,36 +200,73 @@ def create(args):
                 "category": CATEGORIES[(i + n) % len(CATEGORIES)], "area": user["grid"]}
         return "POST", "/api/v1/cases", body, user["token"]
 
+    workers = _workers(args.url)  # recycling off: the same processes throughout
+    if not workers:
+        sys.exit(f"no gunicorn workers serving {args.url} found")
+
     def measured(phase_seconds, request_of):
-        """A phase, with the CPU the gunicorn workers (and PostgreSQL, with --pg-data) spent on it."""
-        workers = list(load.worker_rss())  # recycling off: the same processes throughout
-        before = (_cpu_ms(workers), _postgres_ms(args.pg_data) if args.pg_data else 0)
+        """A phase, with the CPU the gunicorn workers (and PostgreSQL, with --pg-data) and
+        these client threads spent on it."""
+        before = (_cpu_ms(workers), _postgres_ms(args.pg_data) if args.pg_data else 0, time.process_time())
         figures = hammer(phase_seconds, request_of)
-        after = (_cpu_ms(workers), _postgres_ms(args.pg_data) if args.pg_data else 0)
+        after = (_cpu_ms(workers), _postgres_ms(args.pg_data) if args.pg_data else 0, time.process_time())
         n = max(figures["n"], 1)
         figures["worker_cpu_ms_per_request"] = round(
             sum(ms - before[0].get(pid, 0) for pid, ms in after[0].items()) / n, 2
         )
         if args.pg_data:
             figures["postgres_cpu_ms_per_request"] = round((after[1] - before[1]) / n, 2)
+        figures["client_cpu_ms_per_request"] = round((after[2] - before[2]) * 1000 / n, 2)
         return figures
 
-    rss_before = load.worker_rss()
+    if args.warmup_seconds:  # first requests of a worker import and compile: not measured
+        hammer(args.warmup_seconds, report)
+        hammer(args.warmup_seconds / 2, lambda i, n: ("GET", "/api/v1/categories", None, None))
+    rss_before = _rss_mb(workers)
     result = {"concurrency": args.concurrency, "seconds": args.seconds,
               "create_case": measured(args.seconds, report)}
-    rss_after = load.worker_rss()
+    rss_after = _rss_mb(workers)
     result["trivial_endpoint"] = measured(
         args.baseline_seconds, lambda i, n: ("GET", "/api/v1/categories", None, None)
     )
     result["worker_rss_mb_before"], result["worker_rss_mb_after"] = rss_before, rss_after
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"{'':<18}{'n':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'app CPU ms':>12}{'db CPU ms':>11}")
+    result["ratio_to_trivial"] = round(result["create_case"]["rps"] / max(result["trivial_endpoint"]["rps"], 0.1), 3)
+    print(f"{'':<18}{'n':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'app CPU ms':>12}{'db CPU ms':>11}"
+          f"{'client CPU ms':>15}")
     for key in ("create_case", "trivial_endpoint"):
         f = result[key]
         print(f"{key:<18}{f['n']:>7}{f['rps']:>8}{f['p50']:>8}{f['p95']:>8}{f['p99']:>8}{f['errors']:>8}"
-              f"{f['worker_cpu_ms_per_request']:>12}{f.get('postgres_cpu_ms_per_request', ''):>11}")
+              f"{f['worker_cpu_ms_per_request']:>12}{f.get('postgres_cpu_ms_per_request', ''):>11}"
+              f"{f['client_cpu_ms_per_request']:>15}")
+    print(f"reports/s ÷ trivial requests/s: {result['ratio_to_trivial']}")
     if result["create_case"]["errors"]:
         print("errors, e.g.:", result["create_case"]["error_examples"])
+
+
+def _workers(url) -> list[int]:
+    """The gunicorn workers serving ``url``: children of the gunicorn master whose command
+    line binds that port (other gunicorns on the machine are left out)."""
+    port = f":{urlparse(url).port}"
+    commands = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            commands[int(cmdline.parent.name)] = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+    masters = {pid for pid, command in commands.items() if "gunicorn" in command and port in command}
+    return sorted(pid for pid in masters if (stat := _stat(pid)) and int(stat[1]) in masters)
+
+
+def _rss_mb(pids) -> dict[int, float]:
+    rss = {}
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss[pid] = round(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024, 1)
+    return rss
 
 
 def _stat(pid) -> list[str] | None:
@@ -257,10 +312,16 @@ def main():
     p.add_argument("--n", type=int, default=200)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, …")
+    p.add_argument("--auth", choices=["token", "session"], default="token",
+                   help="a bearer token (as over HTTP; default) or a session cookie")
+    p.add_argument("--rounds", type=int, default=1, help="timed rounds of reports and trivial requests, alternating")
+    p.add_argument("--sql-width", type=int, default=150, help="characters of each query shown")
     p = commands.add_parser("create")
     p.add_argument("--url", default="http://127.0.0.1:8765")
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--baseline-seconds", type=float, default=10)
+    p.add_argument("--warmup-seconds", type=float, default=4, help="unmeasured reports (and half as long trivial "
+                   "requests) first, so each worker's imports and first compilations are not counted")
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--pg-data", help="the PostgreSQL data directory, to count its CPU time too (same machine)")
     p.add_argument("--out", default=str(ROOT / "bench" / "create-results.json"))

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .models import Post
 from .roles import AREA_ROLES, Role, may_reveal
 
 
@@ -40,7 +42,7 @@ class Scope:
         cached = getattr(user, "_wangge_scope", None)
         if cached is not None:
             return cached
-        posts = list(user.posts.values_list("role", "area_code"))
+        posts = posts_of(user)
         codes = frozenset(_minimal({code for role, code in posts if role in AREA_ROLES}))
         scope = cls(codes=codes, roles=frozenset(role for role, _code in posts))
         user._wangge_scope = scope
@@ -107,6 +109,24 @@ class Scope:
 def _minimal(codes: set[str]) -> set[str]:
     """Drop codes already covered by a shorter one, so queries stay small."""
     return {c for c in codes if not any(c != o and c.startswith(o) for o in codes)}
+
+
+def posts_of(user) -> tuple[tuple[str, str], ...]:
+    """The (role, area code) of each of the user's posts: read once per request and
+    cached on the user, so the scope and whoever else needs the posts (the case
+    loop's acting user) share one query."""
+    cached = getattr(user, "_wangge_posts", None)
+    if cached is None:  # one plain statement: every scoped request runs it (the ORM's compiling cost more)
+        connection = connections[user._state.db or DEFAULT_DB_ALIAS]  # where user.posts would read
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('role')}, {quote('area_code')} FROM {quote(Post._meta.db_table)}"
+                f" WHERE {quote('user_id')} = %s",
+                [user.pk],
+            )
+            cached = user._wangge_posts = tuple(cursor.fetchall())
+    return cached
 
 
 def scope_of(request) -> Scope:

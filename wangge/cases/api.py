@@ -221,9 +221,12 @@ def case_json(case: Case) -> dict:
     }
 
 
-def case_detail_json(case: Case, user) -> dict:
-    events = list(selectors.events_of(case))
-    seq_of = {event.pk: event.seq for event in events}
+def case_detail_json(case: Case, user, history: list | None = None) -> dict:
+    """The case with its timeline and photos. ``history``: its events in order, each
+    with its photos, when the caller holds them (a case just reported: services.report_case
+    returns it with them); otherwise they are read."""
+    if history is None:
+        history = [(event, list(event.photos.all())) for event in selectors.events_of(case)]
     return {
         **case_json(case),
         "events": [
@@ -231,16 +234,16 @@ def case_detail_json(case: Case, user) -> dict:
                 "seq": e.seq, "at": e.created_at, "who": e.actor_label, "action": e.action,
                 "action_name": label(Action, e.action), "from_status": e.from_status, "to_status": e.to_status,
                 "from_level": e.from_level, "to_level": e.to_level, "owner": e.owner_label, "note": e.note,
-                "photos": [p.pk for p in e.photos.all()],
+                "photos": [p.pk for p in photos],
             }
-            for e in events
+            for e, photos in history
         ],
         "photos": [
             {
-                "id": p.pk, "event": seq_of[p.event_id], "content_type": p.content_type, "size": p.size,
+                "id": p.pk, "event": e.seq, "content_type": p.content_type, "size": p.size,
                 "url": f"/api/v1/cases/{case.number}/photos/{p.pk}",
             }
-            for e in events for p in e.photos.all()
+            for e, photos in history for p in photos
         ],
         "allowed_actions": selectors.allowed_actions(case, user),
     }
@@ -265,8 +268,9 @@ class CaseFilters(Schema):
 def create_case(request, payload: CaseIn):
     """Report a case in a grid in scope; it starts at the level its routing rule sets."""
     case = services.report_case(actor=request.user, data=payload.data())
-    # In scope by construction (report_case checked the grid): no need to look it up again.
-    return Status(201, case_detail_json(case, request.user))
+    # In scope by construction (report_case checked the grid), and its one event is the one
+    # just written: nothing to look up again.
+    return Status(201, case_detail_json(case, request.user, case.history))
 
 
 @router.get("/cases", response=list[CaseOut])

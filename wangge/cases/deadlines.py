@@ -12,6 +12,7 @@ of today. A limit in hours is clock hours: urgent safety cases don't wait for
 Monday.
 """
 import datetime
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -35,10 +36,12 @@ def is_working_day(day: datetime.date, overrides: dict[datetime.date, bool] | No
     return day.weekday() < 5
 
 
-def add_working_days(day: datetime.date, n: int) -> datetime.date:
-    """The n-th working day after ``day`` (``day`` itself when n is 0)."""
+def add_working_days(day: datetime.date, n: int, holidays: Mapping[datetime.date, bool] | None = None) -> datetime.date:
+    """The n-th working day after ``day`` (``day`` itself when n is 0). ``holidays``: every
+    row of the Holiday table as {date: is_workday} (config.Config.holidays); without it
+    the table is read in windows."""
     current, counted = day, 0
-    window_end, overrides = day, {}
+    window_end, overrides = (datetime.date.max, holidays) if holidays is not None else (day, {})
     while counted < n:
         current += datetime.timedelta(days=1)
         if current > window_end:
@@ -49,10 +52,14 @@ def add_working_days(day: datetime.date, n: int) -> datetime.date:
     return current
 
 
-def due(start: datetime.datetime, *, working_days: int | None = None, hours: int | None = None) -> datetime.datetime:
-    """The deadline for a time limit given in working days or in clock hours."""
+def due(
+    start: datetime.datetime, *, working_days: int | None = None, hours: int | None = None,
+    holidays: Mapping[datetime.date, bool] | None = None,
+) -> datetime.datetime:
+    """The deadline for a time limit given in working days or in clock hours
+    (``holidays`` as for add_working_days)."""
     if hours is not None:
         return start + datetime.timedelta(hours=hours)
     tz = timezone.get_default_timezone()
-    last_day = add_working_days(timezone.localtime(start, tz).date(), working_days)
+    last_day = add_working_days(timezone.localtime(start, tz).date(), working_days, holidays)
     return datetime.datetime.combine(last_day, END_OF_DAY, tzinfo=tz)

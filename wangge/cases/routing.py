@@ -4,18 +4,20 @@ suggested partner type for it at each level.
 The rules are RoutingRule rows, most specific first: the sub-class at the
 case's level, the sub-class at any level, the top class likewise, then rules
 for all categories. With no matching rule, FALLBACK applies.
+
+Rules and holidays come from the process's reading of the configuration
+(config.current(): one small query checks it is still what the tables hold),
+and each (category, level) is worked out once per reading.
 """
 import datetime
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db.models import Q
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from wangge.areas.codes import Level
 
-from . import deadlines
-from .models import Category, RoutingRule
+from . import config, deadlines
+from .models import Category
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,11 @@ class Route:
     working_days: int | None
     hours: int | None
     partner_type: str = ""
+    # The holiday map to count working days with (config.Config.holidays); None: read the Holiday table.
+    holidays: Mapping | None = field(default=None, compare=False, repr=False)
 
     def deadline(self, start: datetime.datetime) -> datetime.datetime:
-        return deadlines.due(start, working_days=self.working_days, hours=self.hours)
+        return deadlines.due(start, working_days=self.working_days, hours=self.hours, holidays=self.holidays)
 
 
 # "Others: 5 working days", starting where most problems are solved: the grid.
@@ -35,21 +39,23 @@ FALLBACK = Route(start_level=Level.GRID, working_days=5, hours=None)
 
 def route(category: Category, level: str = "") -> Route:
     """The route of a category at a level ("" when only the start level matters)."""
-    categories = _chain(category)
-    rules = RoutingRule.objects.filter(Q(category__in=categories[:-1]) | Q(category__isnull=True))
-    return _route(categories, level, {(rule.category_id, rule.level): rule for rule in rules})
+    return router()(category, level)
 
 
-def router() -> Callable[[Category, str], Route]:
-    """route() for many cases at once (the escalation job): all rules read once, each
-    (category, level) worked out once."""
-    rules = {(rule.category_id, rule.level): rule for rule in RoutingRule.objects.all()}
+def router(conf: config.Config | None = None) -> Callable[[Category, str], Route]:
+    """route() for one case or many (the escalation job): the rules and holidays of the
+    configuration as it is now (or of ``conf``, a reading the caller already holds),
+    each (category, level) worked out once per reading."""
+    conf = conf or config.current()
+    if conf.router is None:
+        rules, holidays = conf.rules, conf.holidays
 
-    @functools.cache
-    def by_key(categories: tuple, level: str) -> Route:
-        return _route(list(categories), level, rules)
+        @functools.cache
+        def by_key(categories: tuple, level: str) -> Route:
+            return _route(list(categories), level, rules, holidays)
 
-    return lambda category, level="": by_key(tuple(_chain(category)), level)
+        conf.router = lambda category, level="": by_key(tuple(_chain(category)), level)
+    return conf.router
 
 
 def _chain(category: Category) -> list:
@@ -57,7 +63,7 @@ def _chain(category: Category) -> list:
     return [category.pk] + ([category.parent_id] if category.parent_id else []) + [None]
 
 
-def _route(categories: list, level: str, rules: dict) -> Route:
+def _route(categories: list, level: str, rules: dict, holidays: Mapping | None = None) -> Route:
     general = [rules[c, ""] for c in categories if (c, "") in rules]
     keys = [(c, lv) for c in categories for lv in ([level, ""] if level else [""])]
     chain = [rules[key] for key in keys if key in rules]
@@ -67,4 +73,5 @@ def _route(categories: list, level: str, rules: dict) -> Route:
         working_days=limit.working_days if limit else FALLBACK.working_days,
         hours=limit.hours if limit else FALLBACK.hours,
         partner_type=next((r.partner_type for r in chain if r.partner_type), ""),
+        holidays=holidays,
     )

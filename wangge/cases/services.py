@@ -26,14 +26,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import OutOfScope, Scope
+from wangge.accounts.roles import AREA_ROLES
+from wangge.accounts.scope import OutOfScope, Scope, posts_of
 from wangge.areas.codes import Level
 from wangge.areas.models import Area, Building, Household
-from wangge.partners.selectors import partner_for_case, partner_named_for_case, partner_users
+from wangge.partners.selectors import partner_for_case, partner_ids_of, partner_named_for_case, partner_users
 from wangge.people.models import Resident
 from wangge.people.validators import validate_phone
 
-from . import geo, notifications, routing
+from . import config, geo, notifications, routing
 from .models import (
     Case,
     CaseCounter,
@@ -91,15 +92,17 @@ def report_case(*, actor, data: dict, photos=()) -> Case:
     lng, urgency, reporter_phone, reporter_resident (id). Raises ValidationError
     naming every bad field.
     """
-    fields = _clean_report(data, Scope.for_user(actor))
+    conf = config.current()
+    fields = _clean_report(data, Scope.for_user(actor), conf)
     fields["reporter_user"] = actor
-    return _create(actor_for(actor), fields, photos)
+    return _create(_reporter(actor), fields, photos, conf)
 
 
 def report_public(*, data: dict, photos=()) -> Case:
     """A resident reports without an account: category, description, phone, and
     either ``area`` (a grid code) or ``lat``/``lng`` inside a mapped grid."""
-    return _create(Actor.resident(), _clean_public(data), photos)
+    conf = config.current()
+    return _create(Actor.resident(), _clean_public(data, conf), photos, conf)
 
 
 def report_from_client(
@@ -137,11 +140,23 @@ def title_from(description: str, fallback: str = "") -> str:
     return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
 
 
-def _create(actor: Actor, fields: dict, uploads) -> Case:
+def _reporter(user) -> Actor:
+    """The reporting user as the case loop's Actor, built from the posts their scope has
+    just read (accounts.scope.posts_of: one query for both) and cached on the user, as
+    selectors.actor_for does."""
+    if getattr(user, "_wangge_case_actor", None) is None and user.is_authenticated and user.is_active:
+        posts = tuple((role, code) for role, code in posts_of(user) if role in AREA_ROLES)
+        user._wangge_case_actor = Actor(user=user, posts=posts, partners=partner_ids_of(user))
+    return actor_for(user)
+
+
+def _create(actor: Actor, fields: dict, uploads, conf: config.Config | None = None) -> Case:
+    """Write the case and its report event. The case returned carries ``history``: that
+    event with its photos, as written (the API answers from it without reading them back)."""
     checked = check_photos(uploads, existing=0, limit=_photo_limit(actor))
     now = timezone.now()
     category, grid = fields["category"], fields["grid"]
-    route = routing.router()
+    route = routing.router(conf)
     level = route(category).start_level
     deadline = route(category, level).deadline(now)
     owner_area = grid if level == Level.GRID else _office(grid.code, level)
@@ -157,16 +172,17 @@ def _create(actor: Actor, fields: dict, uploads) -> Case:
             deadline=deadline,
             reported_at=now,
         )
-        _record(case, actor, Action.REPORT, ("", ""), note="", files=checked, created=True)
+        event = _record(case, actor, Action.REPORT, ("", ""), note="", files=checked, created=True)
+    case.history = [(event, event.written_photos)]
     return case
 
 
-def _clean_report(data: dict, scope: Scope) -> dict:
+def _clean_report(data: dict, scope: Scope, conf: config.Config | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     fields = {
         "title": _text(data, "title", 100, errors),
         "description": _text(data, "description", 2000, errors),
-        "category": _category(data, errors),
+        "category": _category(data, errors, conf),
         "source": _choice(data, "source", Source, errors),
         "urgency": _choice(data, "urgency", Urgency, errors, default=Urgency.NORMAL),
         "grid": _grid(scope.filter(Area), data, errors),
@@ -189,12 +205,12 @@ def _clean_report(data: dict, scope: Scope) -> dict:
     return fields
 
 
-def _clean_public(data: dict) -> dict:
+def _clean_public(data: dict, conf: config.Config | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     description = _text(data, "description", 1000, errors)
     fields = {
         "description": description,
-        "category": _category(data, errors),
+        "category": _category(data, errors, conf),
         "reporter_phone": _phone(data, "phone", errors, required=True),
         "source": Source.RESIDENT,
         "urgency": Urgency.NORMAL,
@@ -232,8 +248,8 @@ def _choice(data: dict, name: str, choices, errors: dict, default: str = "") -> 
     return value
 
 
-def _category(data: dict, errors: dict) -> Category | None:
-    category = Category.objects.filter(code=data.get("category") or "", is_active=True).select_related("parent").first()
+def _category(data: dict, errors: dict, conf: config.Config | None) -> Category | None:
+    category = (conf or config.current()).category(data.get("category") or "")
     if category is None:
         errors.setdefault("category", []).append(_("未知分类：%(code)s") % {"code": data.get("category") or ""})
     return category
@@ -312,10 +328,15 @@ def _raise_counter(year: int) -> int | None:
 
 
 def _new_tracking() -> str:
-    while True:
-        code = "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(TRACKING_LENGTH))
-        if not Case.objects.filter(tracking=code).exists():
-            return code
+    """A tracking code no case has, in any county (the database's unique key includes the
+    county). The check is one plain statement: it runs on every report."""
+    table, tracking = (connection.ops.quote_name(name) for name in (Case._meta.db_table, "tracking"))
+    with connection.cursor() as cursor:
+        while True:
+            code = "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(TRACKING_LENGTH))
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {tracking} = %s LIMIT 1", [code])
+            if cursor.fetchone() is None:
+                return code
 
 
 def _office(area_code: str, level: str) -> Area:
@@ -371,9 +392,11 @@ def _record(case: Case, actor: Actor, action: str, before: tuple, *, note: str, 
     case.save()
     event = _event(case, actor, action, before, note=note)
     event.save()
+    event.written_photos = []
     for upload, content_type in files:
         photo = CasePhoto(case=case, event=event, content_type=content_type, size=upload.size)
         photo.file.save(f"photo.{photo.extension}", upload, save=True)
+        event.written_photos.append(photo)
     if lands_on_owner(action, case.status):
         notifications.notify(_recipients(case, actor), case=case, text=_message(case, action, note))
     return event
