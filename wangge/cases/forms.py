@@ -186,6 +186,10 @@ class FilterForm(forms.Form):
         ]
         self.fields["source"].widget.choices = everything + list(Source.choices)
         self.fields["area"].widget.choices = everything + [(a.code, a.name) for a in areas]
+        for name in ("status", "category", "source", "area"):
+            # Django's select.html includes a template per option (and one per option's attributes):
+            # some sixty here, on every work list. This one writes the options in its own loop.
+            self.fields[name].widget.template_name = "cases/_select.html"
 
 
 # --- residents (no account) ---------------------------------------------------------------------

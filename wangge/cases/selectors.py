@@ -127,9 +127,18 @@ def search_cases(
     return cases
 
 
+def list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases of a work list page with only what its lines show: number, title, status,
+    level, deadline, category (with its class) and grid. Three joins instead of seven:
+    PostgreSQL plans a join of eight tables in milliseconds, longer than it runs it."""
+    return cases.select_related(None).select_related("category__parent", "grid").only(
+        "number", "title", "status", "level", "deadline", "category__name", "category__name_en",
+        "category__parent__name", "category__parent__name_en", "grid__name",
+    )
+
+
 def _work_list(cases: QuerySet[Case], user, name: str) -> QuerySet[Case]:
     now = timezone.now()
-    posts = actor_for(user).posts
     if name == "mine":
         mine = Q(owner_user=user)
         if partner_ids_of(user):
@@ -137,6 +146,7 @@ def _work_list(cases: QuerySet[Case], user, name: str) -> QuerySet[Case]:
         return cases.filter(mine, status__in=OPEN)
     if name == "queue":
         # Everything at the level of one of my posts, in that post's area, still to be done.
+        posts = actor_for(user).posts
         return cases.filter(_any_of(Q(level=ROLE_LEVEL[role], area_code__startswith=code) for role, code in posts),
                             status__in=ACTIVE)
     if name == "overdue":
@@ -146,6 +156,7 @@ def _work_list(cases: QuerySet[Case], user, name: str) -> QuerySet[Case]:
         return cases.filter(status__in=ACTIVE, deadline__gte=now, deadline__lt=soon).order_by("deadline")
     if name == "awaiting_verification":
         # What my posts may verify (states.Who.VERIFIER), less what I handled myself.
+        posts = actor_for(user).posts
         verifiable = _any_of(
             Q(area_code__startswith=code, level__in=LEVELS[: RANK[ROLE_LEVEL[role]] + 1])
             for role, code in posts

@@ -70,7 +70,7 @@ def case_list(request):
             cases = selectors.search_cases(
                 request.user, work_list="" if tab == "all" else tab, **form.cleaned_data
             )
-            page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+            page_obj = Paginator(selectors.list_rows(cases), PAGE_SIZE).get_page(request.GET.get("page"))
         except ValidationError as exc:
             errors = put_errors(form, exc)
     return render(request, "cases/list.html", {
