@@ -8,6 +8,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Chinese). A request through LocaleMiddleware leaves the
+    language it chose active in the thread, so an English page would otherwise leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def city(db):
     from wangge.testing import SmallCity
