@@ -9,6 +9,7 @@ Loading twice changes nothing: an existing city is left as it is, with its
 cases, and only the demo accounts are checked.
 """
 import datetime
+import functools
 import os
 import random
 from collections import Counter, defaultdict
@@ -30,6 +31,7 @@ from wangge.people.names import pinyin_keys
 from wangge.visits.demo import load_demo_visits
 
 from . import cases, city, names, population, resources, training
+from .cases import new_row
 from .geometry import PRECISION, Rect
 
 SEED = 20250701
@@ -175,8 +177,8 @@ class _Planner:
         while len(households) < target:
             building, units = self._building(grid, rect, estate, community_name)
             for unit, floor, room in self._occupied_dwellings(building, units, target - len(households)):
-                households.append(Household(
-                    building=building, unit=unit, floor=floor, room=room,
+                households.append(new_row(
+                    Household, building=building, unit=unit, floor=floor, room=room,
                     address=household_address(building, unit, room), area_code=grid.code,
                 ))
         self.plan.households.extend(households)
@@ -197,8 +199,8 @@ class _Planner:
         key = (estate.area_code, estate.name)
         self.buildings_in_estate[key] += 1
         lat, lng = rect.random_point(self.rng)
-        building = Building(
-            grid=grid, estate=estate, name=f"{self.buildings_in_estate[key]}号楼",
+        building = new_row(
+            Building, grid=grid, estate=estate, name=f"{self.buildings_in_estate[key]}号楼",
             address=f"{community_name}{estate.name}", floors=floors, lat=lat, lng=lng, area_code=grid.code,
         )
         self.plan.buildings.append(building)
@@ -223,15 +225,19 @@ class _Planner:
             else:
                 name = names.full_name(self.rng, person.gender, born.year, person.surname, self.reserved_names)
             id_number = self.ids.issue(self.rng, population.id_region(self.rng, residence), born, person.gender)
-            name_pinyin, name_initials = pinyin_keys(name)
-            resident = Resident(
-                name=name, name_pinyin=name_pinyin, name_initials=name_initials, gender=person.gender,
+            name_pinyin, name_initials = _pinyin_keys(name)
+            resident = new_row(
+                Resident, name=name, name_pinyin=name_pinyin, name_initials=name_initials, gender=person.gender,
                 birth_date=born, id_number=id_number, id_last4=id_number[-4:],
                 phone=population.phone(self.rng, person.age), residence_type=residence,
                 household=household, relation=person.relation, area_code=household.area_code,
             )
             self.plan.residents.append(resident)
             self.plan.resident_tags.append((resident, person.tags))
+
+
+# Names repeat (names.py makes some 16,000 different ones, at any size): each is spelt out once.
+_pinyin_keys = functools.lru_cache(maxsize=200_000)(pinyin_keys)
 
 
 def _building_shape(rng: random.Random, old: bool) -> tuple[int, int]:

@@ -255,7 +255,7 @@ class IdNumbers:
         """region + birth date + a sequence whose last digit is odd for men + the check character."""
         sex_digits = "13579" if gender == "M" else "02468"
         while True:
-            first17 = f"{region}{born:%Y%m%d}{rng.randint(0, 99):02d}{rng.choice(sex_digits)}"
+            first17 = f"{region}{born.year:04d}{born.month:02d}{born.day:02d}{rng.randint(0, 99):02d}{rng.choice(sex_digits)}"
             number = first17 + id_check_char(first17)
             if number not in self._issued:
                 self._issued.add(number)
