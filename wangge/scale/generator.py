@@ -43,6 +43,7 @@ So the same ``seed`` and ``until`` give the same city for any number of jobs
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import multiprocessing
 import os
@@ -273,10 +274,12 @@ class CasePlanner(demo_cases.Planner):
         days = [start + datetime.timedelta(days=i) for i in range((end - start).days)]
         weights = [demo_cases.MONTHS[d.month] * (1.0 if self.clock.working(d) else 0.35) for d in days]
         grids = self.places.grids
-        grid_weights = [len(self.places.households[g]) for g in grids]
+        # Running sums once, not for every case: random.choices draws the same with cum_weights.
+        grid_sums = list(itertools.accumulate(len(self.places.households[g]) for g in grids))
+        day_sums = list(itertools.accumulate(weights))
         for _i in range(self.quota_total):
-            grid = self.rng.choices(grids, grid_weights)[0]
-            day = self.rng.choices(days, weights)[0]
+            grid = self.rng.choices(grids, cum_weights=grid_sums)[0]
+            day = self.rng.choices(days, cum_weights=day_sums)[0]
             self._background(grid, day)
 
     def _background(self, grid: str, day: datetime.date) -> None:
