@@ -1,11 +1,13 @@
 """Excel export of the service activities (服务活动) list: the list's filter (type), and
 the area and dates the dashboard's figures use; the user's scope, Chinese headers, logged
-(wangge/web/exports.py does the writing and the logging)."""
+(wangge/web/exports.py does the writing and the logging). The rows are read from
+``wangge.db.reading()`` (the read replica when one is configured), the log written to the primary."""
 from django.http import Http404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.db import reading
 from wangge.stats.models import ExportKind
 from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
@@ -46,7 +48,7 @@ def build(user, scope, params) -> ListExport:
     area = area_filter(scope, params.get("area", ""))
     filters = {"kind": kind, "area": area.code if area else "",
                "date_from": _date(params, "date_from"), "date_to": _date(params, "date_to")}
-    rows = selectors.activities_for(scope, **filters).select_related("area")
+    rows = selectors.activities_for(scope, **filters).select_related("area").using(reading())
     return ListExport(
         kind=ExportKind.ACTIVITIES, title=_("服务活动"), columns=COLUMNS, rows=rows, row=row,
         scope=scope, area=area, filters=filters, date_from=filters["date_from"], date_to=filters["date_to"],

@@ -28,8 +28,9 @@ def activities_for(scope: Scope, *, area: str = "", kind: str = "", partner: int
     return rows
 
 
-def activity_totals(scope: Scope, **filters) -> dict:
-    rows = activities_for(scope, **filters).prefetch_related(None).order_by()
+def activity_totals(scope: Scope, *, using: str | None = None, **filters) -> dict:
+    """Activities and people served, overall and per kind (``using``: the database to read from)."""
+    rows = activities_for(scope, **filters).using(using).prefetch_related(None).order_by()
     overall = rows.aggregate(activities=Count("id"), participants=Coalesce(Sum("participants"), 0))
     per_kind = {r["kind"]: r for r in rows.values("kind").annotate(activities=Count("id"),
                                                                       participants=Sum("participants"))}

@@ -1,13 +1,16 @@
 """Excel export of the cases list (诉求列表): the list's tab and filters, the user's scope,
 Chinese headers, logged (wangge/web/exports.py does the writing and the logging).
 
-The reporter's phone is not exported: the list does not show it either.
+The reporter's phone is not exported: the list does not show it either. The rows are read from
+``wangge.db.reading()`` (the read replica when one is configured, docs/scaling.md); the export
+log is written to the primary.
 """
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.db import reading
 from wangge.stats.models import ExportKind
 from wangge.web.exports import Column, ListExport, area_filter, export_view
 
@@ -50,7 +53,8 @@ def build(user, scope, params) -> ListExport:
     except ValidationError:
         raise Http404
     return ListExport(
-        kind=ExportKind.CASES, title=_("诉求列表（%(tab)s）") % {"tab": TABS[tab]}, columns=COLUMNS, rows=cases,
+        kind=ExportKind.CASES, title=_("诉求列表（%(tab)s）") % {"tab": TABS[tab]}, columns=COLUMNS,
+        rows=cases.using(reading()),
         row=row, scope=scope, area=area, filters={"list": tab, **form.cleaned_data},
         date_from=form.cleaned_data.get("date_from"), date_to=form.cleaned_data.get("date_to"),
     )

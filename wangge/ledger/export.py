@@ -3,6 +3,10 @@
 What is exported comes through the scope; ID numbers and phones are written in
 full only when one of the exporter's roles may reveal them, and such an export
 is logged. Rows are read and written in batches (a street is 200,000 residents).
+
+The buildings, households and residents (with their tags) are read from ``wangge.db.reading()``
+(the read replica when one is configured, docs/scaling.md); the export record and the access log
+are written to the primary. Inside a transaction ``reading()`` is the primary.
 """
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area, Building, Household
+from wangge.db import reading
 from wangge.people.models import Resident, SensitiveAccess, Tag
 from wangge.people.privacy import mask_id_number, mask_phone
 
@@ -51,7 +56,7 @@ def export_ledger(kind: str, scope: Scope, out, *, area: str = "", user=None, op
         batches = EXPORTS[kind](scope, area, full, BATCH_SIZE)
         total = None
     else:
-        queryset = scope.filter(_MODELS[kind])
+        queryset = scope.filter(_MODELS[kind].objects.using(reading()))
         if area:
             queryset = queryset.filter(area_code__startswith=area)
         total = queryset.count() if progress else None
@@ -113,8 +118,9 @@ def _household_rows(queryset) -> Iterator[list[dict]]:
 
 
 def _resident_rows(queryset) -> Iterator[list[dict]]:
-    """Residents with their stored tags and the age-derived ones that apply today (import accepts both)."""
-    tags = {tag.pk: tag for tag in Tag.objects.all()}
+    """Residents with their stored tags and the age-derived ones that apply today (import accepts both),
+    the tags read from the residents' database."""
+    tags = {tag.pk: tag for tag in Tag.objects.using(queryset.db)}
     today = timezone.localdate()
     derived = [(tag.latest_birth_date(today), tag.name) for tag in tags.values() if tag.is_derived]
     order = {tag.pk: (tag.sort_order, tag.code) for tag in tags.values()}
@@ -123,7 +129,7 @@ def _resident_rows(queryset) -> Iterator[list[dict]]:
         "household__address", "note")
     for batch in _batches(rows.iterator(chunk_size=BATCH_SIZE)):
         links: dict[int, list[int]] = {}
-        through = Resident.tags.through.objects.filter(resident_id__in=[row[0] for row in batch])
+        through = Resident.tags.through.objects.using(queryset.db).filter(resident_id__in=[row[0] for row in batch])
         for resident_id, tag_id in through.values_list("resident_id", "tag_id"):
             links.setdefault(resident_id, []).append(tag_id)
         yield [

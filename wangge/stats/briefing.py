@@ -10,6 +10,10 @@ and through the same scope. People served, volunteer hours and projects complete
 
 Someone may edit the text before exporting it: :func:`current` answers the saved
 :class:`~wangge.stats.models.BriefingDraft` when there is one, the generated text otherwise.
+
+The figures and the month's achievements are read from ``wangge.db.reading()`` (the read replica
+when one is configured, docs/scaling.md); the area and the saved draft from the primary, so that
+an edit just saved is what the page shows next.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from wangge.activities import selectors as activity_selectors
 from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.cases.models import OwnerKind
+from wangge.db import reading
 from wangge.visits import selectors as visit_selectors
 from wangge.visits.models import Kind, Weekday
 
@@ -115,12 +120,13 @@ def _names(items: list[str]) -> str:
 
 
 # --- what the figures do not say: the month's achievements ---------------------------------------
-def solved(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date) -> dict:
+def solved(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *,
+           using: str | None = None) -> dict:
     """The cases closed (结案) in the period — the same cases as the figure ``cases_closed`` —
     by what they were about and who solved them: ``{"total", "by_category": [{"name", "count"}]
     (the most specific category, most first), "by_level": {level: n}, "by_partner": n}``."""
     p = figures.Period.of(date_from, date_to)
-    closed = figures.area_cases(scope, area).filter(p.within("closed_at"))
+    closed = figures.area_cases(scope, area, using=using).filter(p.within("closed_at"))
     rows = (closed.values(code=F("category__code"), name=F("category__name")).annotate(n=Count("pk"))
             .order_by("-n", "code"))
     levels = dict(closed.values_list("level").annotate(n=Count("pk")))
@@ -132,13 +138,15 @@ def solved(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.
     }
 
 
-def activities(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date) -> dict:
+def activities(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *,
+               using: str | None = None) -> dict:
     """What the service activities held in the area in the period (activities.selectors) were:
     their kinds, those serving the most people first, and the partners that took part, those in
     the most activities first. (How many there were and whom they served are the figures'.)"""
     kinds: dict[str, list[int]] = {}
     partners: dict[str, int] = {}
-    rows = activity_selectors.activities_for(scope, area=area, date_from=date_from, date_to=date_to)
+    rows = activity_selectors.activities_for(scope, area=area, date_from=date_from, date_to=date_to).using(
+        using or reading())
     for activity in rows.prefetch_related(None).prefetch_related("partners"):
         served = kinds.setdefault(activity.get_kind_display(), [0, 0])
         served[0] += activity.participants
@@ -151,7 +159,8 @@ def activities(scope: Scope, area: str, date_from: datetime.date, date_to: datet
     }
 
 
-def projects(scope: Scope, area: str, month: str, date_from: datetime.date, date_to: datetime.date) -> dict | None:
+def projects(scope: Scope, area: str, month: str, date_from: datetime.date, date_to: datetime.date, *,
+             using: str | None = None) -> dict | None:
     """民生项目 (projects.selectors.projects_for): the projects of the month (立项, cancelled ones left
     out), and those completed in the month (the same as the figure ``projects_completed``) with their
     names. None while the projects app is not installed: the briefing then says nothing of projects."""
@@ -161,18 +170,22 @@ def projects(scope: Scope, area: str, month: str, date_from: datetime.date, date
     from wangge.projects.models import ProjectStatus
 
     p = figures.Period.of(date_from, date_to)
-    of_month = project_selectors.projects_for(scope, month=month, area=area).exclude(status=ProjectStatus.CANCELLED)
-    completed = (project_selectors.projects_for(scope, status=ProjectStatus.COMPLETED, area=area)
+    db = using or reading()
+    of_month = (project_selectors.projects_for(scope, month=month, area=area).using(db)
+                .exclude(status=ProjectStatus.CANCELLED))
+    completed = (project_selectors.projects_for(scope, status=ProjectStatus.COMPLETED, area=area).using(db)
                  .filter(p.within("closed_at")).order_by("closed_at", "id"))
     return {"started": of_month.order_by().count(), "completed": completed.count(),
             "names": list(completed.values_list("title", flat=True)[:TOP])}
 
 
-def sweep_days(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date) -> str:
+def sweep_days(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *,
+               using: str | None = None) -> str:
     """"每周三、周五全员" when the area's communities keep a visit plan (走访计划) in the period and
     all of them go on the same weekdays; "" otherwise."""
     plans = [
-        plan for plan in visit_selectors.plans_for(scope).filter(area_code__startswith=area[:12])
+        plan for plan in visit_selectors.plans_for(scope).using(using or reading()).filter(
+            area_code__startswith=area[:12])
         if plan.is_active and plan.weekdays and plan.starts_on <= date_to
         and (plan.ends_on is None or plan.ends_on >= date_from)
         and (plan.area_code.startswith(area) or area.startswith(plan.area_code))
@@ -292,13 +305,14 @@ def compose(scope: Scope, area: str, month: str, *, now=None) -> dict:
     p = figures.compute(scope, area, prev_start, prev_end, now=now)
     place = Area.objects.select_related("parent").get(code=f["area"])
     name, label = f["area_name"], f"{start.year}年{start.month}月"
-    done = solved(scope, area, start, end)
-    held = activities(scope, area, start, end)
-    proj = projects(scope, area, month, start, end)
+    db = reading()
+    done = solved(scope, area, start, end, using=db)
+    held = activities(scope, area, start, end, using=db)
+    proj = projects(scope, area, month, start, end, using=db)
 
     paragraphs = []
     if f["visits"]:
-        paragraphs.append(_visits_paragraph(f, label, _place(place), sweep_days(scope, area, start, end)))
+        paragraphs.append(_visits_paragraph(f, label, _place(place), sweep_days(scope, area, start, end, using=db)))
     if f["cases_reported"] or f["cases_closed"]:
         paragraphs.append(_cases_paragraph(f))
         if f["cases_reported"]:
@@ -323,7 +337,8 @@ def compose(scope: Scope, area: str, month: str, *, now=None) -> dict:
 
 
 def saved_draft(scope: Scope, area: str, month: str) -> BriefingDraft | None:
-    """The edited text of an area's briefing for a month, if someone saved one (scoped)."""
+    """The edited text of an area's briefing for a month, if someone saved one (scoped; from the
+    primary: the page shows an edit right after it is saved)."""
     return scope.filter(BriefingDraft).select_related("edited_by").filter(area_code=area, month=month).first()
 
 

@@ -3,6 +3,9 @@ dashboard and /api/v1/stats show, with Chinese headers and the English keys besi
 
 Also the one writer of the export log (导出记录, StatsExport): every Excel export, of the
 figures or of a list (wangge/web/exports.py), is recorded through :func:`record_export`.
+
+The figures are read as figures.compute reads them (from the read replica when one is
+configured, docs/scaling.md); the log row is written to the primary.
 """
 import datetime
 from io import BytesIO

@@ -18,6 +18,12 @@ Rules common to all figures
 Count figures are functions returning an aggregate expression; :func:`compute`
 evaluates all of them in one query over the area's cases. Rates are functions
 of those counts.
+
+Where they are read (docs/scaling.md, "Read replicas"): every figure is read from
+``wangge.db.reading()`` — the read replica when one is configured, the primary otherwise
+and always inside a transaction — chosen once by :func:`compute` and passed down as
+``using``, so that all the figures of one call come from the same database. Only the
+lookup of the area itself (the 404) reads the primary.
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ from wangge.areas.codes import Level
 from wangge.areas.models import Area
 from wangge.cases.models import Case, CaseEvent, Rating, Source
 from wangge.cases.states import ACTIVE, Action, Status
+from wangge.db import reading
 from wangge.people.models import Resident, Tag
 from wangge.visits import care
 from wangge.visits import selectors as visit_selectors
@@ -262,7 +269,8 @@ RATES = (on_time_closure_rate, closure_rate, rework_rate, proactive_share, respo
 # --- breakdowns ------------------------------------------------------------------------
 def escalated(cases: QuerySet[Case], p: Period) -> int:
     """升级数 escalated: cases escalated (升级) at least once in the period, by the escalation's time."""
-    events = CaseEvent.objects.filter(
+    # The events follow the cases' database: a subquery cannot cross databases.
+    events = CaseEvent.objects.using(cases.db).filter(
         action=Action.ESCALATE, created_at__gte=p.begin, created_at__lt=p.finish, case__in=cases.values("pk")
     )
     return events.values("case").distinct().count()
@@ -290,14 +298,14 @@ def by_level(cases: QuerySet[Case], p: Period) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in (Level.GRID, Level.COMMUNITY, Level.STREET, Level.CITY)}
 
 
-def visit_figures(scope: Scope, area: str, p: Period) -> dict:
+def visit_figures(scope: Scope, area: str, p: Period, *, using: str | None = None) -> dict:
     """Visit figures, as visits.selectors.coverage defines them (docs/visits.md):
     households (户数, registered now), households_visited (走访户数: households reached at least
     once in the period by a home visit, call or chat), visit_coverage (走访覆盖率 =
     households_visited / households), visits (走访次数) and visits_by_kind, needs_surfaced
     (发现问题数), solved_on_spot (当场解决数), needs_to_cases (转为诉求单数) and
     solved_on_spot_rate (当场解决率 = solved_on_spot / needs_surfaced)."""
-    cov, = visit_selectors.coverage(scope, area, p.date_from, p.date_to)
+    cov, = visit_selectors.coverage(scope, area, p.date_from, p.date_to, using=using or reading())
     return {
         "households": cov.households,
         "households_visited": cov.households_visited,
@@ -389,18 +397,24 @@ class CarePopulation:
     tags read as people.selectors.tag_reader reads them (the stored ones, plus the derived ones
     whose age the resident has reached on the day asked about)."""
 
-    def __init__(self, scope: Scope, area: str, day: datetime.date, *, only: Q | None = None):
-        """``only``: a further filter on the residents (the care tallies read some places live)."""
-        self.rules = visit_selectors.care_rules()
-        self.derived = [tag for tag in Tag.objects.filter(min_age__isnull=False) if tag.code in self.rules]
-        residents = scope.filter(Resident).filter(area_code__startswith=area, household__isnull=False)
+    def __init__(self, scope: Scope, area: str, day: datetime.date, *, only: Q | None = None,
+                 using: str | None = None):
+        """``only``: a further filter on the residents (the care tallies read some places live);
+        ``using``: the database to read them all from (by default ``reading()``), kept as ``db``
+        for the visits read later."""
+        self.db = using or reading()
+        self.rules = visit_selectors.care_rules(using=self.db)
+        self.derived = [tag for tag in Tag.objects.using(self.db).filter(min_age__isnull=False)
+                        if tag.code in self.rules]
+        residents = scope.filter(Resident.objects.using(self.db)).filter(area_code__startswith=area,
+                                                                         household__isnull=False)
         if only is not None:
             residents = residents.filter(only)
         # Key on ``day`` includes the key residents of every earlier day: a derived tag (高龄老人),
         # once reached, stays; stored tags are not dated.
         self.key = visit_selectors.key_residents(residents, day).order_by()
         stored: dict[int, list[str]] = {}
-        through = Resident.tags.through.objects.filter(
+        through = Resident.tags.through.objects.using(self.db).filter(
             resident__in=self.key.values("pk"), tag__code__in=list(self.rules)
         ).values_list("resident_id", "tag__code")
         for pk, code in through.iterator(chunk_size=10_000):
@@ -428,7 +442,7 @@ class CarePopulation:
     def last_visits(self, before: datetime.datetime, *, upto: int | None = None) -> dict[int, datetime.date]:
         """Each key household's latest home visit, call or chat before ``before`` (as
         visits.selectors.last_visit_at), by local date; ``upto``: only visits recorded up to that id."""
-        rows = Visit.objects.filter(
+        rows = Visit.objects.using(self.db).filter(
             household__in=self.key.values("household_id"), kind__in=PEOPLE_KINDS, visited_at__lt=before
         ).order_by()
         if upto is not None:
@@ -437,7 +451,7 @@ class CarePopulation:
         return {household: visit_selectors.local_date(moment) for household, moment in rows.iterator(chunk_size=10_000)}
 
 
-def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
+def care_visit_figures(scope: Scope, area: str, p: Period, *, using: str | None = None) -> dict:
     """Care visits to key populations (关爱走访), as the visits app defines them (care policies,
     wangge/visits/care.py; docs/visits.md):
 
@@ -450,11 +464,13 @@ def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
       ``overdue_only``, counted here from plain values; a test holds the two equal).
 
     Read from the care tallies where they hold (wangge/stats/tallies.py: per place, precomputed
-    nightly for the usual periods, each checked against every change since), live elsewhere.
+    nightly for the usual periods, each checked against every change since), live elsewhere; the
+    tallies, their checks and the live part all from the one database ``using`` (by default
+    ``reading()``).
     """
     from wangge.stats import tallies
 
-    due, on_time, overdue = tallies.care_counts(scope, area, p)
+    due, on_time, overdue = tallies.care_counts(scope, area, p, using=using)
     return {
         "care_visits_due": due,
         "care_visits_on_time": on_time,
@@ -464,17 +480,18 @@ def care_visit_figures(scope: Scope, area: str, p: Period) -> dict:
 
 
 def care_by_place(scope: Scope, area: str, p: Period, *, only: Q | None = None,
-                  population: CarePopulation | None = None) -> dict[str, list[int]]:
+                  population: CarePopulation | None = None, using: str | None = None) -> dict[str, list[int]]:
     """The care figures computed live, per resident's area code: ``{code: [due, on_time, overdue]}``
-    (the definitions are care_visit_figures'). ``only`` restricts the residents further."""
+    (the definitions are care_visit_figures'). ``only`` restricts the residents further. Everything
+    is read from the population's database (``using``, by default ``reading()``)."""
     today = timezone.localdate(p.now)
     end = min(p.date_to, today - ONE_DAY)
-    population = population or CarePopulation(scope, area, today, only=only)
+    population = population or CarePopulation(scope, area, today, only=only, using=using)
     out: dict[str, list[int]] = {}
     if end >= p.date_from and population.people:
         visits: dict[int, list[datetime.date]] = {}
         begin, finish = visit_selectors.day_bounds(p.date_from - CARE_LOOKBACK, end)
-        rows = scope.filter(Visit).filter(
+        rows = scope.filter(Visit.objects.using(population.db)).filter(
             area_code__startswith=area, household__isnull=False, kind__in=PEOPLE_KINDS,
             visited_at__gte=begin, visited_at__lt=finish,
         ).filter(household__in=population.key.values("household_id"))
@@ -513,14 +530,14 @@ def overdue_by_place(population: CarePopulation, today: datetime.date, *, upto: 
     return out
 
 
-def care_live(scope: Scope, area: str, p: Period) -> tuple[int, int, int]:
+def care_live(scope: Scope, area: str, p: Period, *, using: str | None = None) -> tuple[int, int, int]:
     """(due, on time, overdue now) of the whole area, computed live."""
-    found = care_by_place(scope, area, p)
+    found = care_by_place(scope, area, p, using=using)
     return tuple(sum(c[i] for c in found.values()) for i in range(3))
 
 
 # --- services: activities, volunteers, projects ----------------------------------------------
-def service_figures(scope: Scope, area: str, p: Period) -> dict:
+def service_figures(scope: Scope, area: str, p: Period, *, using: str | None = None) -> dict:
     """What residents were served with, from the activities and volunteers apps:
 
     * activities (服务活动场次): service activities held in the period (by their date) by the area
@@ -532,12 +549,13 @@ def service_figures(scope: Scope, area: str, p: Period) -> dict:
     * volunteer_hours (志愿服务时长): confirmed hours of service in the period, rounded to 1 place
       (unconfirmed records are claims, not service; volunteers.selectors.hours_totals).
     """
-    acts = activity_selectors.activity_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to)
-    hours = volunteer_selectors.hours_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to)
+    db = using or reading()
+    acts = activity_selectors.activity_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to, using=db)
+    hours = volunteer_selectors.hours_totals(scope, area=area, date_from=p.date_from, date_to=p.date_to, using=db)
     return {
         "activities": acts["activities"],
         "people_served": acts["participants"],
-        "volunteers": volunteer_selectors.volunteers_for(scope, area=area).order_by().count(),
+        "volunteers": volunteer_selectors.volunteers_for(scope, area=area).using(db).order_by().count(),
         "volunteers_serving": hours["volunteers"],
         "volunteer_hours": round(float(hours["hours"]), 1),
     }
@@ -546,7 +564,7 @@ def service_figures(scope: Scope, area: str, p: Period) -> dict:
 PROJECTS_APP = "wangge.projects"
 
 
-def projects_completed(scope: Scope, area: str, p: Period) -> int | None:
+def projects_completed(scope: Scope, area: str, p: Period, *, using: str | None = None) -> int | None:
     """完成项目数 projects_completed: projects (民生项目, the monthly conversion of residents'
     demands into projects) of the area or below that were completed in the period, by the time
     they were marked completed (projects.selectors.projects_for). None while the projects app
@@ -556,23 +574,29 @@ def projects_completed(scope: Scope, area: str, p: Period) -> int | None:
     from wangge.projects import selectors as project_selectors
     from wangge.projects.models import ProjectStatus
 
-    done = project_selectors.projects_for(scope, status=ProjectStatus.COMPLETED, area=area)
+    done = project_selectors.projects_for(scope, status=ProjectStatus.COMPLETED, area=area).using(using or reading())
     return done.filter(p.within("closed_at")).order_by().count()
 
 # --- the whole set -------------------------------------------------------------------------
-def area_cases(scope: Scope, area: str) -> QuerySet[Case]:
-    return scope.filter(Case).filter(area_code__startswith=area)
+def area_cases(scope: Scope, area: str, *, using: str | None = None) -> QuerySet[Case]:
+    """The cases of ``area`` and below in scope, read from ``using`` (by default ``reading()``:
+    the replica when there is one)."""
+    return scope.filter(Case.objects.using(using or reading())).filter(area_code__startswith=area)
 
 
 def compute(
     scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict:
     """All figures of ``area`` (with its descendants) over ``[date_from, date_to]``, as one dict
-    with stable English keys. OutOfScope (404) for an area the scope does not cover."""
+    with stable English keys. OutOfScope (404) for an area the scope does not cover.
+
+    The area (and so the 404) is read from the primary; every figure from ``reading()``, the
+    read replica when one is configured."""
     scope.require(area)
     place = scope.get_or_404(Area, code=area)
+    db = reading()
     p = Period.of(date_from, date_to, now)
-    cases = area_cases(scope, area)
+    cases = area_cases(scope, area, using=db)
     counts = cases.filter(counted(p)).aggregate(**{fn.__name__: fn(p) for fn in CASE_COUNTS})
     hours = counts.pop("avg_handling_hours")
     result = {
@@ -588,17 +612,18 @@ def compute(
         "by_source": by_source(cases, p),
         "by_level": by_level(cases, p),
     })
-    result.update(visit_figures(scope, area, p))
-    result.update(care_visit_figures(scope, area, p))
-    result.update(service_figures(scope, area, p))
-    result["projects_completed"] = projects_completed(scope, area, p)
+    result.update(visit_figures(scope, area, p, using=db))
+    result.update(care_visit_figures(scope, area, p, using=db))
+    result.update(service_figures(scope, area, p, using=db))
+    result["projects_completed"] = projects_completed(scope, area, p, using=db)
     return result
 
 
 def children(scope: Scope, area: str, date_from: datetime.date, date_to: datetime.date, *, now=None) -> list[dict]:
-    """:func:`compute` for each child area in scope, in code order."""
+    """:func:`compute` for each child area in scope, in code order (the children read from
+    ``reading()``, each child's own lookup from the primary, as in compute)."""
     scope.require(area)
-    kids = Area.objects.filter(parent__code=area).order_by("code")
+    kids = Area.objects.using(reading()).filter(parent__code=area).order_by("code")
     return [compute(scope, kid.code, date_from, date_to, now=now) for kid in scope.filter(kids)]
 
 

@@ -23,19 +23,29 @@ A tally of place ``c``, computed as of ``today`` at versions and ids ``V``, no l
   figures of an area depend on which of those visits it covers).
 
 A row missing for a place, or any of the above, means: computed live.
+
+One database for a tally and what vouches for it (docs/scaling.md, "Read replicas"): the job
+reads the stamps, the ids and the data it tallies from the primary, where it writes. A read
+(:func:`care_counts`) takes the tallies, the stamps and ids that check them, the import log and
+the places it computes live all from the one database ``using`` (by default
+``wangge.db.reading()``: the read replica when one is configured). A streaming replica is the
+primary as it was a moment ago, every commit whole and in order, so the checks hold there as they
+do on the primary; mixing the two could vouch for a tally with a stamp the tally's data has not
+caught up with (or the other way round), so they are never mixed.
 """
 from __future__ import annotations
 
 import datetime
 
 from django.apps import apps
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from wangge.accounts.scope import Scope
 from wangge.areas.models import Area
+from wangge.db import reading
 from wangge.people.models import Resident, ResidentTag, Tag
 from wangge.visits import selectors as visit_selectors
 from wangge.visits.models import PEOPLE_KINDS, CarePolicy, Visit
@@ -60,7 +70,9 @@ def periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
 # --- the job ---------------------------------------------------------------------------------
 def refresh(now: datetime.datetime | None = None) -> int:
     """Compute the tallies of every place for :func:`periods` as of today; drop older ones.
-    Returns the number of tallies written."""
+    Returns the number of tallies written. Everything is read from the primary (the stamps and ids
+    first, then the data), as the tallies are written there."""
+    primary = DEFAULT_DB_ALIAS
     now = now or timezone.now()
     today = timezone.localdate(now)
     # Read the versions and ids before the data: a change committed meanwhile then shows as newer.
@@ -69,13 +81,14 @@ def refresh(now: datetime.datetime | None = None) -> int:
     written = 0
     for root in Area.objects.filter(parent__isnull=True).order_by("code"):
         scope = Scope.of(root.code)
-        population = figures.CarePopulation(scope, root.code, today)
+        population = figures.CarePopulation(scope, root.code, today, using=primary)
         codes = set(Area.objects.filter(code__startswith=root.code).values_list("code", flat=True))
         codes.update(person.area_code for person in population.people)
         mixed = _mixed(population, min(start for start, _end in periods(today)) - figures.CARE_LOOKBACK)
         rows = []
         for start, end in periods(today):
-            found = figures.care_by_place(scope, root.code, figures.Period.of(start, end, now), population=population)
+            found = figures.care_by_place(scope, root.code, figures.Period.of(start, end, now), population=population,
+                                          using=primary)
             rows += [
                 CareTally(area_code=code, date_from=start, date_to=end, as_of=today,
                           due=found.get(code, (0, 0, 0))[0], on_time=found.get(code, (0, 0, 0))[1],
@@ -106,7 +119,7 @@ def _mixed(population: figures.CarePopulation, since: datetime.date) -> set[str]
     for person in population.people:
         households.setdefault(person.household, set()).add(person.area_code)
     begin, _finish = visit_selectors.day_bounds(since)
-    rows = Visit.objects.filter(
+    rows = Visit.objects.using(population.db).filter(
         household__in=population.key.values("household_id"), kind__in=PEOPLE_KINDS, visited_at__gte=begin
     ).order_by().values_list("household_id", "area_code").distinct()
     mixed = set()
@@ -116,73 +129,76 @@ def _mixed(population: figures.CarePopulation, since: datetime.date) -> set[str]
 
 
 # --- the read --------------------------------------------------------------------------------
-def care_counts(scope: Scope, area: str, p: figures.Period) -> tuple[int, int, int]:
+def care_counts(scope: Scope, area: str, p: figures.Period, *, using: str | None = None) -> tuple[int, int, int]:
     """(care_visits_due, care_visits_on_time, care_overdue_now) of ``area``: the tallies that hold,
-    plus the other places live."""
-    held = holding(scope, area, p)
+    plus the other places live, all read from ``using`` (by default ``reading()``)."""
+    db = using or reading()
+    held = holding(scope, area, p, using=db)
     if held is None:
-        return figures.care_live(scope, area, p)
+        return figures.care_live(scope, area, p, using=db)
     valid, others, today_visits, last_visit = held
     today = timezone.localdate(p.now)
     due = sum(r.due for r in valid.values())
     on_time = sum(r.on_time for r in valid.values())
     overdue = sum(r.overdue for r in valid.values())
     if others:
-        live = figures.care_by_place(scope, area, p, only=Q(area_code__in=sorted(others)))
+        live = figures.care_by_place(scope, area, p, only=Q(area_code__in=sorted(others)), using=db)
         due += sum(c[0] for c in live.values())
         on_time += sum(c[1] for c in live.values())
         overdue += sum(c[2] for c in live.values())
     if today_visits and valid:
         # Visits of today since the tally: only who is overdue now changes, for their households.
         population = figures.CarePopulation(scope, area, today, only=Q(household__in=sorted(today_visits),
-                                                                        area_code__in=sorted(valid)))
+                                                                        area_code__in=sorted(valid)), using=db)
         overdue += sum(figures.overdue_by_place(population, today).values())
         overdue -= sum(figures.overdue_by_place(population, today, upto=last_visit).values())
     return due, on_time, overdue
 
 
-def holding(scope: Scope, area: str, p: figures.Period):
+def holding(scope: Scope, area: str, p: figures.Period, *, using: str | None = None):
     """The tallies under ``area`` for ``p`` that still hold (by area code), the area codes to read
     live, the households visited today since the tallies, and the last visit id they saw; None
-    when no tally can be used."""
+    when no tally can be used. The tallies and every check of them are read from ``using`` (by
+    default ``reading()``), the database the live part is then read from."""
+    db = using or reading()
     today = timezone.localdate(p.now)
-    rows = list(CareTally.objects.filter(as_of=today, date_from=p.date_from, date_to=p.date_to,
-                                         area_code__startswith=area))
+    rows = list(CareTally.objects.using(db).filter(as_of=today, date_from=p.date_from, date_to=p.date_to,
+                                                   area_code__startswith=area))
     marks = {(r.last_visit, r.last_tag, r.last_resident, r.computed_at) for r in rows}
-    if len(marks) != 1 or _imports_since(rows[0].computed_at):
+    if len(marks) != 1 or _imports_since(rows[0].computed_at, using=db):
         return None
     last_visit, last_tag, last_resident, _at = marks.pop()
-    stamps = dict(CareStamp.objects.filter(Q(area_code__startswith=area) | Q(area_code=ALL))
+    stamps = dict(CareStamp.objects.using(db).filter(Q(area_code__startswith=area) | Q(area_code=ALL))
                   .values_list("area_code", "version"))
     valid = {r.area_code: r for r in rows
              if not r.mixed and r.version == stamps.get(r.area_code, 0) and r.policies == stamps.get(ALL, 0)}
     begin_today, _end = visit_selectors.day_bounds(today)
     late: set[int] = set()
     today_visits: set[int] = set()
-    new_visits = Visit.objects.filter(pk__gt=last_visit, household__isnull=False, kind__in=PEOPLE_KINDS)
+    new_visits = Visit.objects.using(db).filter(pk__gt=last_visit, household__isnull=False, kind__in=PEOPLE_KINDS)
     for household, code, moment in new_visits.values_list("household_id", "area_code", "visited_at"):
         if moment >= begin_today:
             today_visits.add(household)
         else:
             late.add(household)
             valid.pop(code, None)
-    touched = Resident.objects.filter(household__in=late).values_list("area_code", flat=True)
-    new_tags = ResidentTag.objects.filter(pk__gt=last_tag).values_list("resident__area_code", flat=True)
-    new_people = Resident.objects.filter(pk__gt=last_resident).values_list("area_code", flat=True)
+    touched = Resident.objects.using(db).filter(household__in=late).values_list("area_code", flat=True)
+    new_tags = ResidentTag.objects.using(db).filter(pk__gt=last_tag).values_list("resident__area_code", flat=True)
+    new_people = Resident.objects.using(db).filter(pk__gt=last_resident).values_list("area_code", flat=True)
     stale = set(touched) | set(new_tags) | set(new_people)
     for code in stale:
         valid.pop(code, None)
-    others = ({r.area_code for r in rows} | set(scope.filter(Area).filter(code__startswith=area)
+    others = ({r.area_code for r in rows} | set(scope.filter(Area.objects.using(db)).filter(code__startswith=area)
                                                 .values_list("code", flat=True)) | stale) - set(valid)
     return valid, others, today_visits, last_visit
 
 
-def _imports_since(moment: datetime.datetime) -> bool:
+def _imports_since(moment: datetime.datetime, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Was a ledger import committed or undone since ``moment``? (It writes residents in bulk.)"""
     if not apps.is_installed("wangge.ledger"):
         return False
     record = apps.get_model("ledger", "ImportRecord")
-    return record.objects.filter(Q(committed_at__gte=moment) | Q(undone_at__gte=moment)).exists()
+    return record.objects.using(using).filter(Q(committed_at__gte=moment) | Q(undone_at__gte=moment)).exists()
 
 
 # --- what no longer holds: the signals -----------------------------------------------------------

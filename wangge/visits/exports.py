@@ -1,10 +1,13 @@
 """Excel export of the visit records (走访记录): the list's filters, the user's scope,
-Chinese headers, logged (wangge/web/exports.py does the writing and the logging)."""
+Chinese headers, logged (wangge/web/exports.py does the writing and the logging). The rows are
+read from ``wangge.db.reading()`` (the read replica when one is configured), the log written to
+the primary."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.db import reading
 from wangge.stats.models import ExportKind
 from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
@@ -45,7 +48,7 @@ def build(user, scope, params) -> ListExport:
     except ValidationError:
         raise Http404
     return ListExport(
-        kind=ExportKind.VISITS, title=_("走访记录"), columns=COLUMNS, rows=visits, row=row,
+        kind=ExportKind.VISITS, title=_("走访记录"), columns=COLUMNS, rows=visits.using(reading()), row=row,
         scope=scope, area=area, filters=filters,
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
     )

@@ -182,13 +182,15 @@ class CareRow:
         return next(t for t in self.tags if t.code == self.due.tag)
 
 
-def care_rules() -> dict[str, care.Rule]:
-    return {p.tag.code: p.rule for p in CarePolicy.objects.filter(is_active=True).select_related("tag")}
+def care_rules(*, using: str | None = None) -> dict[str, care.Rule]:
+    """The active care rules by tag code (``using``: the database to read them from)."""
+    return {p.tag.code: p.rule for p in CarePolicy.objects.using(using).filter(is_active=True).select_related("tag")}
 
 
 def key_residents(residents: QuerySet[Resident], today: datetime.date) -> QuerySet[Resident]:
-    """Residents carrying a tag that has an active care policy (derived tags by birth date)."""
-    policies = list(CarePolicy.objects.filter(is_active=True).select_related("tag"))
+    """Residents carrying a tag that has an active care policy (derived tags by birth date); the
+    policies are read from the residents' database."""
+    policies = list(CarePolicy.objects.using(residents.db).filter(is_active=True).select_related("tag"))
     stored = [p.tag_id for p in policies if not p.tag.is_derived]
     wanted = Q(pk__in=Resident.objects.filter(tags__in=stored).values("pk"))
     for policy in policies:
@@ -409,10 +411,13 @@ class Coverage:
 
 
 def coverage(
-    scope: Scope, code: str, start: datetime.date, end: datetime.date, *, by_children: bool = False
+    scope: Scope, code: str, start: datetime.date, end: datetime.date, *, by_children: bool = False,
+    using: str | None = None,
 ) -> list[Coverage]:
     """Coverage of the area ``code`` from ``start`` to ``end`` (inclusive), or of
-    each of its children. One grouped query per figure, whatever the number of areas."""
+    each of its children. One grouped query per figure, whatever the number of areas.
+    ``using``: the database the figures are read from (the stats pass a read replica's);
+    the areas themselves are read from the primary."""
     area = scope.get_or_404(Area, code=code)
     areas = list(areas_for(scope, parent=code)) if by_children else [area]
     if not areas:
@@ -424,11 +429,12 @@ def coverage(
     def grouped(queryset, field_name: str, **aggregates):
         return queryset.annotate(prefix=Substr(field_name, 1, length)).values("prefix").annotate(**aggregates)
 
-    households = households_for(scope, area=code)
+    households = households_for(scope, area=code).using(using)
     for row in grouped(households, "area_code", n=Count("pk")):
         if row["prefix"] in rows:
             rows[row["prefix"]].households = row["n"]
-    visits = scope.filter(Visit).filter(area_code__startswith=code, visited_at__gte=begin, visited_at__lt=finish)
+    visits = scope.filter(Visit.objects.using(using)).filter(area_code__startswith=code, visited_at__gte=begin,
+                                                             visited_at__lt=finish)
     reached = visits.filter(household__isnull=False, kind__in=PEOPLE_KINDS)
     for row in grouped(reached, "area_code", n=Count("household", distinct=True)):
         if row["prefix"] in rows:
@@ -439,7 +445,7 @@ def coverage(
             entry = rows[row["prefix"]]
             entry.by_kind[row["kind"]] = row["n"]
             entry.visits += row["n"]
-    needs = Need.objects.filter(visit__in=visits.values("pk"))
+    needs = Need.objects.using(visits.db).filter(visit__in=visits.values("pk"))
     for row in grouped(needs, "visit__area_code", n=Count("pk"),
                        solved=Count("pk", filter=Q(solved_on_spot=True)),
                        cases=Count("pk", filter=Q(case__isnull=False))):

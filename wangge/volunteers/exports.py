@@ -1,10 +1,12 @@
 """Excel export of the volunteers (志愿者) list: the list's filters, the user's scope,
 Chinese headers, logged (wangge/web/exports.py does the writing and the logging).
-Phones are not exported: the list does not show them either."""
+Phones are not exported: the list does not show them either. The rows are read from
+``wangge.db.reading()`` (the read replica when one is configured), the log written to the primary."""
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.db import reading
 from wangge.stats.models import ExportKind
 from wangge.web.exports import Column, ListExport, area_filter, export_view, joined
 
@@ -37,7 +39,8 @@ def build(user, scope, params) -> ListExport:
     partner_only = params.get("governance_partner") == "1"
     q = params.get("q", "").strip()
     rows = selectors.volunteers_for(scope, area=area.code if area else "", skill=skill, q=q,
-                                    governance_partner=True if partner_only else None).select_related("area")
+                                    governance_partner=True if partner_only else None)
+    rows = rows.select_related("area").using(reading())
     return ListExport(
         kind=ExportKind.VOLUNTEERS, title=_("志愿者"), columns=COLUMNS, rows=rows, row=row, scope=scope, area=area,
         filters={"skill": skill, "q": q, "governance_partner": partner_only, "area": area.code if area else ""},

@@ -63,12 +63,13 @@ def records_for(
     return rows
 
 
-def hours_totals(scope: Scope, *, area: str = "", date_from=None, date_to=None) -> dict:
-    """志愿服务时长: confirmed hours, records and distinct volunteers, overall and per team."""
-    rows = records_for(scope, area=area, confirmed=True, date_from=date_from, date_to=date_to)
+def hours_totals(scope: Scope, *, area: str = "", date_from=None, date_to=None, using: str | None = None) -> dict:
+    """志愿服务时长: confirmed hours, records and distinct volunteers, overall and per team
+    (``using``: the database to read from)."""
+    rows = records_for(scope, area=area, confirmed=True, date_from=date_from, date_to=date_to).using(using)
     overall = rows.aggregate(hours=Coalesce(Sum("hours"), ZERO), records=Count("id"),
                              volunteers=Count("volunteer", distinct=True))
-    pending = records_for(scope, area=area, confirmed=False, date_from=date_from, date_to=date_to).count()
+    pending = records_for(scope, area=area, confirmed=False, date_from=date_from, date_to=date_to).using(using).count()
     teams = (
         rows.exclude(team=None).values("team", "team__name")
         .annotate(hours=Sum("hours"), records=Count("id"), volunteers=Count("volunteer", distinct=True))

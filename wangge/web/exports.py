@@ -8,6 +8,9 @@ so that each list's export is its columns and a row function.
 * A second sheet (导出说明) says who exported what, when, with which filters.
 * Every export is recorded in the export log (wangge.stats.export.record_export) before the
   file is sent.
+* A list's ``build`` reads its rows with ``.using(wangge.db.reading())``: from the read replica
+  when one is configured (docs/scaling.md), so counting and writing a street's rows do not load
+  the primary; the export log is written to the primary (the router sends every write there).
 * A list declares its export as ``build(user, scope, params) -> ListExport`` and its view as
   ``export_view(build)``. The view counts the rows first: up to WANGGE_EXPORT_BACKGROUND_ROWS
   the file is answered at once as above; above it the same ``build`` runs again in the
