@@ -8,10 +8,9 @@ computed live.
 """
 import datetime
 
-from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
+
+from wangge import jobs
 
 from . import tallies
 
@@ -20,29 +19,10 @@ TALLY_TIME = datetime.time(0, 20)
 
 @task()
 def refresh_care_tallies_daily() -> int:
-    # A backend that cannot defer would run tomorrow's round at once, forever.
-    if refresh_care_tallies_daily.get_backend().supports_defer and not _queued():
-        refresh_care_tallies_daily.using(run_after=next_run(timezone.localtime())).enqueue()
+    jobs.queue_next(refresh_care_tallies_daily, jobs.tomorrow_at(TALLY_TIME))
     return tallies.refresh()
-
-
-def next_run(now: datetime.datetime) -> datetime.datetime:
-    """Tomorrow at TALLY_TIME, in the city's time zone."""
-    tomorrow = now.date() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(tomorrow, TALLY_TIME, tzinfo=timezone.get_current_timezone())
 
 
 def schedule() -> bool:
     """Queue a run now unless one is already waiting; True when one was queued."""
-    if _queued():
-        return False
-    refresh_care_tallies_daily.enqueue()
-    return True
-
-
-def _queued() -> bool:
-    if not isinstance(refresh_care_tallies_daily.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        task_path=refresh_care_tallies_daily.module_path, status=TaskResultStatus.READY
-    ).exists()
+    return jobs.schedule(refresh_care_tallies_daily)

@@ -7,10 +7,9 @@ due date and stage, so an extra run on the same day sends nothing twice.
 """
 import datetime
 
-from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
+
+from wangge import jobs
 
 from . import services
 
@@ -19,29 +18,10 @@ REMINDER_TIME = datetime.time(8, 0)
 
 @task()
 def send_care_reminders_daily() -> int:
-    # A backend that cannot defer would run tomorrow's round at once, forever.
-    if send_care_reminders_daily.get_backend().supports_defer and not _queued():
-        send_care_reminders_daily.using(run_after=next_run(timezone.localtime())).enqueue()
+    jobs.queue_next(send_care_reminders_daily, jobs.tomorrow_at(REMINDER_TIME))
     return services.send_care_reminders()
-
-
-def next_run(now: datetime.datetime) -> datetime.datetime:
-    """Tomorrow at REMINDER_TIME, in the city's time zone."""
-    tomorrow = now.date() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(tomorrow, REMINDER_TIME, tzinfo=timezone.get_current_timezone())
 
 
 def schedule() -> bool:
     """Queue a run now unless one is already waiting; True when one was queued."""
-    if _queued():
-        return False
-    send_care_reminders_daily.enqueue()
-    return True
-
-
-def _queued() -> bool:
-    if not isinstance(send_care_reminders_daily.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        task_path=send_care_reminders_daily.module_path, status=TaskResultStatus.READY
-    ).exists()
+    return jobs.schedule(send_care_reminders_daily)
