@@ -26,7 +26,6 @@ import http.client
 import json
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -79,23 +78,11 @@ def token(http_, username):
     return json.loads(data)["token"]
 
 
-def worker_rss(pattern="gunicorn wangge.wsgi"):
-    """Resident memory (MB) of each gunicorn worker process (children of the master)."""
-    try:
-        pids = subprocess.run(["pgrep", "-f", pattern], check=False, capture_output=True, text=True).stdout.split()
-    except FileNotFoundError:
-        return {}
-    rss = {}
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        ppid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
-        kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-        rss[pid] = {"ppid": ppid, "mb": round(kb / 1024, 1)}
-    masters = {p for p, v in rss.items() if str(v["ppid"]) not in rss}
-    return {p: v["mb"] for p, v in rss.items() if p not in masters}
+def worker_rss(url) -> dict[int, float]:
+    """Resident memory (MB) of each gunicorn worker serving ``url`` (bench/cases.py finds them by port)."""
+    import cases  # bench/cases.py, which imports this module's HTTP client in turn
+
+    return cases._rss_mb(cases._workers(url))
 
 
 def pct(values, p):
@@ -130,7 +117,7 @@ def main():
         users.append({"kind": kind, "grid": grid, "username": username, "token": token(setup, username),
                       "cases": [], "opened": None})
 
-    rss_before = worker_rss()
+    rss_before = worker_rss(args.url)
     stop = time.monotonic() + args.seconds
     samples, errors, conflicts, lock = [], [], [], threading.Lock()
 
@@ -168,7 +155,7 @@ def main():
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
-    rss_after = worker_rss()
+    rss_after = worker_rss(args.url)
 
     # The baseline: the same concurrency on a trivial endpoint.
     base_samples = []
