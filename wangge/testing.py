@@ -1,6 +1,7 @@
 """Builders of small, valid test data shared by the test suites of all apps."""
 import datetime
 import itertools
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -103,3 +104,15 @@ class SmallCity:
         self.city_admin = user("city", "city_admin", self.city)
         self.other_grid_worker = user("gw2", "grid_worker", self.other_grid)
         self.partner = user("partner", "partner_staff", self.community)
+
+
+_READ_ONLY = re.compile(
+    r"^\s*(SELECT|SAVEPOINT|RELEASE|FETCH|CLOSE|DECLARE\s.*?\sFOR\s+SELECT)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def is_read(sql: str) -> bool:
+    """Does this statement only read? A SELECT, or on PostgreSQL the server-side cursor that
+    ``QuerySet.iterator()`` opens for one (``DECLARE … CURSOR … FOR SELECT``, ``FETCH``, ``CLOSE``),
+    or a savepoint."""
+    return bool(_READ_ONLY.match(sql))

@@ -39,7 +39,7 @@ from wangge.stats import briefing, figures, tallies
 from wangge.stats.models import BriefingDraft, CareStamp, CareTally
 from wangge.stats.tests.conftest import march  # noqa: F401 -- the hand-made March of cases and visits
 from wangge.stats.tests.test_service_figures import JUNE, NOW, june  # noqa: F401 -- care, activities, volunteers
-from wangge.testing import make_id_number, signed_in
+from wangge.testing import is_read, make_id_number, signed_in
 from wangge.visits.models import CarePolicy, Need, Visit
 from wangge.volunteers.models import ServiceRecord, Volunteer
 
@@ -133,7 +133,7 @@ class TestFigures:
             assert seen.primary == {table(Area)}, seen.primary
             assert {table(Case), table(CaseEvent), table(Visit), table(Need), table(Household), table(Resident),
                     table(CarePolicy), table(Activity), table(ServiceRecord), table(Volunteer)} <= seen.replica
-            assert all(sql.lstrip().upper().startswith("SELECT") for sql in seen.replica_statements)
+            assert all(is_read(sql) for sql in seen.replica_statements)
             assert found == on_the_primary(figures.compute, scope, area, *period, now=NOW)
 
     def test_and_not_trivially(self, town):

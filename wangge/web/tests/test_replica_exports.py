@@ -28,7 +28,7 @@ from wangge.stats.models import StatsExport
 from wangge.stats.tests.conftest import march  # noqa: F401 -- the hand-made March of cases and visits
 from wangge.stats.tests.test_replica_reads import Seen, table
 from wangge.stats.tests.test_service_figures import june  # noqa: F401 -- care, activities, volunteers
-from wangge.testing import signed_in
+from wangge.testing import is_read, signed_in
 from wangge.visits.models import Visit
 from wangge.volunteers.models import Volunteer
 from wangge.web import export_tasks
@@ -50,7 +50,7 @@ def rows_of(response) -> list[list]:
 
 
 def writes(statements) -> list[str]:
-    return [sql for sql in statements if not sql.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))]
+    return [sql for sql in statements if not is_read(sql)]
 
 
 def inserts_into(model, queries) -> bool:
