@@ -1,6 +1,7 @@
 """In a real browser at phone size: demo_grid records an informal chat from
 today's list; an entry made offline arrives once when the signal returns; a
 household changed meanwhile is shown, not overwritten."""
+import io
 import re
 import uuid
 
@@ -25,7 +26,7 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def demo_city(seeded_transactional_db):
-    call_command("demo", scale=0.05, stdout=open("/dev/null", "w"))
+    call_command("demo", scale=0.05, stdout=io.StringIO())
 
 
 def log_in(page, base_url, username):
@@ -78,6 +79,9 @@ def test_demo_grid_records_a_street_chat_with_two_needs_and_the_case_reaches_the
     flash = page.locator("[data-flash]")
     flash.wait_for(state="visible")
     assert re.search(r"已记录走访.*已转为诉求 SQ-", flash.text_content())
+    # The page's outbox now sends the photo to the new case: let it finish before reading the database
+    # (on SQLite a read would meet the upload's write lock: "database table is locked").
+    page.wait_for_load_state("networkidle")
     visit = new_visits(before).get()
     assert (visit.household_id, visit.kind, visit.met) == (household, "street_chat", "刘阿姨")
     solved, raised = visit.needs.order_by("pk")
