@@ -113,8 +113,11 @@ def test_case_page_and_endpoint_cost_the_same_for_a_short_and_a_long_history(dem
     from wangge.cases.models import Case
 
     cases = Case.objects.filter(area_code__startswith="220184001001").annotate(n=Count("events")).order_by("n", "id")
-    short, long = cases.first(), cases.last()
-    assert long.n >= short.n + 5
+    long = cases.last()
+    # The shortest timeline of a case in the same state and hands: what a case shows besides its timeline
+    # (the actions open to the user, the owner, a merge) may cost a query of its own, its timeline may not.
+    short = cases.filter(status=long.status, owner_kind=long.owner_kind, merged_into__isnull=True).first()
+    assert long.n > short.n  # a longer timeline, read in the same queries
     client = client_for(demo["demo_community"])
     pages = {queries(client, f"/cases/{case.number}/", {})[0] for case in (short, long)}
     api = {queries(client, f"/api/v1/cases/{case.number}", {})[0] for case in (short, long)}
